@@ -1,0 +1,154 @@
+/**
+ * Raw RFC 5322 bytes -> NormalizedMessage, with mailparser. The only place
+ * that knows MIME. I/O-free but asynchronous (mailparser streams).
+ *
+ * Attachments are never buffered: their bytes are counted and dropped, so a
+ * 30 MB PDF costs a pass of base64 decoding, not 30 MB of heap.
+ */
+import { MailParser, type AddressObject, type HeaderLines } from 'mailparser';
+import type { Address, AttachmentMeta, NormalizedMessage } from '../../core/types.js';
+import { collapseWhitespace } from '../../core/normalize-text.js';
+import { splitQuoted } from './split-quoted.js';
+
+/**
+ * Messages larger than this are decided from their first MAX_PARSE_BYTES
+ * only. Why 8 MiB: every applicant's text and every bounce report sits in
+ * the first kilobytes; what lies beyond is attachments (scanned passports,
+ * PDFs up to the 25-35 MB most providers accept). Decoding those would cost
+ * CPU per message for nothing triage uses, and a hostile 100 MB message
+ * must not stall a worker. The raw message itself is kept whole for staff.
+ */
+export const MAX_PARSE_BYTES = 8 * 1024 * 1024;
+
+/**
+ * HTML bodies longer than this are not converted to text (mailparser's
+ * html-to-text is superlinear on pathological markup). Real mail HTML is
+ * well under 1 MB; generated newsletters rarely exceed 300 KB.
+ */
+export const MAX_HTML_CHARS = 2 * 1024 * 1024;
+
+/** The returned original inside a bounce, or a forwarded .eml: kept up to this size as quoted text. */
+const MAX_TEXT_CHARS = 256 * 1024;
+
+/** Part content types are read from this much of the raw message. */
+const PART_SCAN_BYTES = 2 * 1024 * 1024;
+
+export async function parseMessage(raw: Buffer): Promise<NormalizedMessage> {
+  const truncated = raw.length > MAX_PARSE_BYTES;
+  const input = truncated ? raw.subarray(0, MAX_PARSE_BYTES) : raw;
+  const parser = new MailParser({
+    skipTextToHtml: true,
+    skipImageLinks: true,
+    skipTextLinks: true,
+    maxHtmlLengthToParse: MAX_HTML_CHARS,
+  });
+
+  let headerLines: HeaderLines = [];
+  const attachments: AttachmentMeta[] = [];
+  let text = '';
+
+  const done = new Promise<void>((resolve, reject) => {
+    parser.on('headerLines', (lines: HeaderLines) => {
+      if (headerLines.length === 0) headerLines = lines;
+    });
+    parser.on('data', (data: any) => {
+      if (data.type === 'attachment') {
+        const meta: AttachmentMeta = { filename: data.filename ?? null, contentType: String(data.contentType ?? 'application/octet-stream').toLowerCase(), size: 0 };
+        attachments.push(meta);
+        data.content.on('data', (chunk: Buffer) => {
+          meta.size += chunk.length;
+        });
+        data.content.on('end', () => data.release());
+        data.content.on('error', reject);
+      } else if (data.type === 'text') {
+        text = typeof data.text === 'string' ? data.text : '';
+
+      }
+    });
+    parser.once('end', () => resolve());
+    parser.once('error', reject);
+  });
+  parser.end(input);
+  await done;
+
+  const p = parser as unknown as ParsedFields;
+  const headers = headerMap(headerLines);
+  const body = text.length > MAX_TEXT_CHARS ? text.slice(0, MAX_TEXT_CHARS) : text;
+  const { newText, quotedText } = splitQuoted(body);
+  return {
+    messageId: p.messageId ? String(p.messageId).trim() : null,
+    inReplyTo: p.inReplyTo ? String(p.inReplyTo).trim() : null,
+    references: toArray(p.references).map((r) => String(r).trim()),
+    subject: collapseWhitespace(typeof p.subject === 'string' ? p.subject : ''),
+    from: firstAddress(p.from),
+    replyTo: firstAddress(p.replyTo),
+    to: allAddresses(p.to),
+    date: p.date instanceof Date && !Number.isNaN(p.date.getTime()) ? p.date.toISOString() : null,
+    newText,
+    quotedText,
+    headers,
+    contentType: (headers['content-type']?.[0] ?? 'text/plain').split(';')[0]!.trim().toLowerCase(),
+    partTypes: partTypes(input),
+    attachments,
+    size: raw.length,
+    truncated,
+  };
+}
+
+interface ParsedFields {
+  messageId?: unknown;
+  inReplyTo?: unknown;
+  references?: unknown;
+  subject?: unknown;
+  from?: AddressObject;
+  replyTo?: AddressObject;
+  to?: AddressObject | AddressObject[];
+  date?: unknown;
+}
+
+function headerMap(lines: HeaderLines): Record<string, string[]> {
+  const map: Record<string, string[]> = {};
+  for (const { key, line } of lines) {
+    const value = line.slice(line.indexOf(':') + 1).replace(/\r?\n[ \t]+/g, ' ').trim();
+    (map[key.toLowerCase()] ??= []).push(value);
+  }
+  return map;
+}
+
+function firstAddress(obj: AddressObject | undefined): Address | null {
+  return allAddresses(obj)[0] ?? null;
+}
+
+function allAddresses(obj: AddressObject | AddressObject[] | undefined): Address[] {
+  const out: Address[] = [];
+  for (const group of toArray(obj)) {
+    for (const a of group?.value ?? []) {
+      const members = a.group ?? [a];
+      for (const m of members) out.push(recoverAddress((m.address ?? '').trim().toLowerCase(), collapseWhitespace(m.name ?? '')));
+    }
+  }
+  return out;
+}
+
+/**
+ * Some senders encode the whole `Name <addr>` as one RFC 2047 word, so the
+ * address arrives inside the display name; take it back out.
+ */
+function recoverAddress(address: string, name: string): Address {
+  if (address !== '') return { address, name };
+  const m = /<?\s*([^\s<>"]+@[^\s<>"]+\.[^\s<>"]+)\s*>?/u.exec(name);
+  if (!m || m[1] === undefined) return { address, name };
+  return { address: m[1].toLowerCase(), name: collapseWhitespace(name.replace(m[0], '').replace(/^["'\s]+|["'\s]+$/g, '')) };
+}
+
+function partTypes(raw: Buffer): string[] {
+  const head = raw.subarray(0, PART_SCAN_BYTES).toString('latin1');
+  const types = new Set<string>();
+  for (const m of head.matchAll(/^content-type:\s*([a-z0-9.+-]+\/[a-z0-9.+-]+)/gim)) types.add((m[1] ?? '').toLowerCase());
+  return [...types];
+}
+
+function toArray<T>(v: T | T[] | undefined | null): T[] {
+  if (v === undefined || v === null) return [];
+  return Array.isArray(v) ? v : [v];
+}

@@ -1,0 +1,100 @@
+/**
+ * Reply templates: `templates/<lang>/<id>.liquid`, first line `Subject: ...`,
+ * a blank line, then the plain-text body. Rendered with LiquidJS, which
+ * runs no code from a template (no JS expressions, own properties only), so
+ * admins can edit templates safely. A bilingual reply is the sender's
+ * language first, then the post's other languages, under one subject.
+ */
+import { access, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Liquid } from 'liquidjs';
+import type { Language } from '../../core/types.js';
+import type { ReplyContext } from '../../core/compose-reply.js';
+import { TriageError } from '../../runtime/errors.js';
+
+export interface RenderedReply {
+  subject: string;
+  text: string;
+  languages: Language[];
+}
+
+/** Between language blocks of a bilingual reply. */
+export const LANGUAGE_SEPARATOR = '\n\n' + '—'.repeat(36) + '\n\n';
+
+/** Renders must be bounded: a template loop over a huge value must not stall a worker. */
+const RENDER_LIMIT_MS = 2_000;
+
+export class TemplateRenderer {
+  private readonly engines = new Map<Language, Liquid>();
+  private readonly sources = new Map<string, { subject: string; body: string }>();
+
+  constructor(private readonly dir: string) {}
+
+  private engine(lang: Language): Liquid {
+    let e = this.engines.get(lang);
+    if (!e) {
+      e = new Liquid({
+        root: [join(this.dir, lang)],
+        partials: [join(this.dir, lang)],
+        extname: '.liquid',
+        cache: true,
+        strictFilters: true,
+        ownPropertyOnly: true,
+        renderLimit: RENDER_LIMIT_MS,
+        greedy: false,
+      });
+      this.engines.set(lang, e);
+    }
+    return e;
+  }
+
+  async exists(id: string, lang: Language): Promise<boolean> {
+    try {
+      await access(this.file(id, lang));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  private file(id: string, lang: Language): string {
+    if (!/^[a-z0-9_]+$/.test(id)) throw new TriageError('TEMPLATE_NOT_FOUND', `invalid template id "${id}"`);
+    return join(this.dir, lang, `${id}.liquid`);
+  }
+
+  private async source(id: string, lang: Language): Promise<{ subject: string; body: string }> {
+    const key = `${lang}/${id}`;
+    const cached = this.sources.get(key);
+    if (cached) return cached;
+    let text: string;
+    try {
+      text = await readFile(this.file(id, lang), 'utf8');
+    } catch (cause) {
+      throw new TriageError('TEMPLATE_NOT_FOUND', `template ${lang}/${id}.liquid not found in ${this.dir}`, { cause });
+    }
+    const m = /^Subject:[ \t]?(.*)\r?\n\r?\n([\s\S]*)$/.exec(text);
+    if (!m) throw new TriageError('TEMPLATE_INVALID', `${lang}/${id}.liquid must start with "Subject: ..." and a blank line`);
+    const parsed = { subject: m[1] ?? '', body: m[2] ?? '' };
+    this.sources.set(key, parsed);
+    return parsed;
+  }
+
+  /** Renders one language block. */
+  async renderOne(id: string, lang: Language, ctx: ReplyContext): Promise<{ subject: string; text: string }> {
+    const src = await this.source(id, lang);
+    const engine = this.engine(lang);
+    try {
+      const [subject, text] = await Promise.all([engine.parseAndRender(src.subject, ctx), engine.parseAndRender(src.body, ctx)]);
+      return { subject: subject.replace(/\s+/g, ' ').trim(), text: text.replace(/\n{3,}/g, '\n\n').trim() };
+    } catch (cause) {
+      throw new TriageError('TEMPLATE_INVALID', `${lang}/${id}.liquid: ${(cause as Error).message}`, { cause });
+    }
+  }
+
+  /** The reply as sent: each language's block, the first language's subject. */
+  async render(id: string, languages: readonly Language[], contextFor: (lang: Language) => ReplyContext): Promise<RenderedReply> {
+    const blocks = [];
+    for (const lang of languages) blocks.push(await this.renderOne(id, lang, contextFor(lang)));
+    return { subject: blocks[0]?.subject ?? '', text: blocks.map((b) => b.text).join(LANGUAGE_SEPARATOR) + '\n', languages: [...languages] };
+  }
+}

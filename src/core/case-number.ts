@@ -1,0 +1,66 @@
+/**
+ * Finding NVC case numbers: three letters (the post prefix) + ten digits, the
+ * first four a year. Written by applicants as `LMA2023123456`, `lma 2023 123
+ * 456`, `LMA-2023-123456`, split by HTML tags, and so on. Pure.
+ */
+
+/**
+ * Three letters not glued to a preceding Latin letter or digit (a Chinese
+ * label such as `案件号GUZ...` may touch them), optional separator, then ten
+ * digits with at most one space, dash or dot between any two of them. The
+ * digit run must not go on (11 digits is not a case number) and must not
+ * stop short (9 digits neither: the regex needs ten).
+ */
+const CASE_NUMBER = /(?<![A-Za-z0-9])([A-Za-z]{3})[\s\-_.:#]{0,2}((?:\d[\s\-.]?){9}\d)(?!\p{N})/gu;
+
+/** After a grouped number (`LMA 2023 123 456`), another group means it is longer than ten digits. */
+const GROUP_CONTINUES = /^[\s\-.]\d/;
+
+/** The year part of NVC case numbers: a plausible visa-processing year. */
+const PLAUSIBLE_YEAR = /^(19[89]\d|20[0-4]\d)/;
+
+export interface CaseNumberHit {
+  /** Normalised: upper-case prefix + ten digits. */
+  caseNumber: string;
+  prefix: string;
+  /** Where in the text it started and ended. */
+  index: number;
+  end: number;
+}
+
+export function findCaseNumbers(text: string, notPrefixes: ReadonlySet<string>): CaseNumberHit[] {
+  const hits: CaseNumberHit[] = [];
+  for (const m of text.matchAll(CASE_NUMBER)) {
+    const prefix = (m[1] ?? '').toUpperCase();
+    const written = m[2] ?? '';
+    const digits = written.replace(/\D/g, '');
+    if (digits.length !== 10 || notPrefixes.has(prefix) || !PLAUSIBLE_YEAR.test(digits)) continue;
+    const end = (m.index ?? 0) + m[0].length;
+    if (digits !== written && GROUP_CONTINUES.test(text.slice(end, end + 2))) continue;
+    hits.push({ caseNumber: prefix + digits, prefix, index: m.index ?? 0, end });
+  }
+  return hits;
+}
+
+/**
+ * Picks the case number of a message: the subject first, then the new text,
+ * then quoted text; within one place a number of this post wins over another
+ * post's, otherwise the first one written.
+ */
+export function pickCaseNumber(
+  places: readonly string[],
+  ownPrefixes: readonly string[],
+  notPrefixes: ReadonlySet<string>,
+): (CaseNumberHit & { place: number }) | null {
+  for (const [place, text] of places.entries()) {
+    const hits = findCaseNumbers(text, notPrefixes);
+    const hit = hits.find((h) => ownPrefixes.includes(h.prefix)) ?? hits[0];
+    if (hit) return { ...hit, place };
+  }
+  return null;
+}
+
+/** The text with every case number removed (so that its digits are not read as a phone number). */
+export function withoutCaseNumbers(text: string): string {
+  return text.replace(CASE_NUMBER, ' ');
+}

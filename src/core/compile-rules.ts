@@ -1,0 +1,81 @@
+/**
+ * Turns a validated post configuration into matchers, once at start (or
+ * once per `triage classify` run), so that classifying a message does no
+ * regex compilation. Pure.
+ */
+import type { PhrasesByLanguage, PostConfig } from './config-schema.js';
+import type { PersonCategory } from './types.js';
+import { compilePhrases, normalizeForMatch, parseRegexPhrase, type PhraseMatcher } from './normalize-text.js';
+import { compileSubjectRules, type SubjectRules } from './subject.js';
+import type { MachineRules, StartRule } from './machine-detect.js';
+
+export interface IntentSignal {
+  weight: number;
+  inSubject: boolean;
+  inBody: boolean;
+  matcher: PhraseMatcher;
+}
+
+export interface CompiledIntent {
+  category: PersonCategory;
+  minScore: number;
+  signals: IntentSignal[];
+}
+
+export interface CompiledRules {
+  post: PostConfig;
+  subject: SubjectRules;
+  notCasePrefixes: ReadonlySet<string>;
+  intents: CompiledIntent[];
+  intentPriority: readonly PersonCategory[];
+  caseNumberWeight: number;
+  emergency: PhraseMatcher;
+  applicantNameLabels: PhraseMatcher;
+  machine: MachineRules;
+}
+
+export function allPhrases(p: PhrasesByLanguage & { other?: string[] | undefined }): string[] {
+  return [...(p.en ?? []), ...(p.es ?? []), ...(p.zh ?? []), ...(p.other ?? [])];
+}
+
+export function compileRules(post: PostConfig): CompiledRules {
+  const r = post.rules;
+  const intents: CompiledIntent[] = [];
+  for (const [category, intent] of Object.entries(r.intents) as Array<[PersonCategory, (typeof r.intents)[PersonCategory]]>) {
+    if (!intent) continue;
+    intents.push({
+      category,
+      minScore: intent.minScore,
+      signals: intent.signals.map((s) => ({
+        weight: s.weight,
+        inSubject: s.in !== 'body',
+        inBody: s.in !== 'subject',
+        matcher: compilePhrases(allPhrases(s)),
+      })),
+    });
+  }
+  const subjectStarts: StartRule[] = allPhrases(r.machine.subjectStarts).map((source) => {
+    const re = parseRegexPhrase(source);
+    return re ? { source, re } : { source, plain: normalizeForMatch(source) };
+  });
+  return {
+    post,
+    subject: compileSubjectRules(r.subjectPrefixes, r.subjectConventions),
+    notCasePrefixes: new Set(r.notCasePrefixes),
+    intents,
+    intentPriority: r.intentPriority,
+    caseNumberWeight: r.caseNumberWeight,
+    emergency: compilePhrases(allPhrases(r.emergency)),
+    applicantNameLabels: compilePhrases(allPhrases(r.applicantNameLabels)),
+    machine: {
+      senderLocalParts: r.machine.senderLocalParts.map((s) => new RegExp(s, 'iu')),
+      senderNames: compilePhrases(r.machine.senderNames),
+      subjectStarts,
+      bounceBody: compilePhrases(r.machine.bounceBody),
+      selfDeclaredBody: compilePhrases(allPhrases(r.machine.selfDeclaredBody)),
+      awayBody: compilePhrases(allPhrases(r.machine.awayBody)),
+      awayMaxChars: r.machine.awayMaxChars,
+      ownAddresses: new Set([post.mailbox.toLowerCase()]),
+    },
+  };
+}

@@ -1,0 +1,197 @@
+/**
+ * The one schema for everything admins edit in `config/`.
+ *
+ * Pure: zod schemas and the types inferred from them. Reading files and
+ * merging the shared rules into each post lives in `src/runtime/load-config.ts`.
+ */
+import { z } from 'zod';
+import { CATEGORIES, IV_CATEGORIES, LANGUAGES, PERSON_CATEGORIES, PRIORITIES } from './types.js';
+
+const language = z.enum(LANGUAGES);
+const priority = z.enum(PRIORITIES);
+
+/** A phrase list per language. A phrase written `/.../` is a regular expression. */
+export const phrasesByLanguageSchema = z
+  .object({ en: z.array(z.string().min(1)), es: z.array(z.string().min(1)), zh: z.array(z.string().min(1)) })
+  .partial()
+  .strict();
+export type PhrasesByLanguage = z.infer<typeof phrasesByLanguageSchema>;
+
+const intentSignalSchema = phrasesByLanguageSchema.extend({
+  weight: z.number().positive().max(10),
+  /** Where the signal is looked for; the body is the sender's new text. */
+  in: z.enum(['subject', 'body', 'both']).default('both'),
+});
+
+const intentSchema = z
+  .object({
+    /** The score a category needs before it can win. */
+    minScore: z.number().positive(),
+    signals: z.array(intentSignalSchema).min(1),
+  })
+  .strict();
+
+export const rulesSchema = z
+  .object({
+    /** The published subject convention of each IV category, words in order. */
+    subjectConventions: z.object(
+      Object.fromEntries(IV_CATEGORIES.map((c) => [c, z.string().min(2)])) as Record<
+        (typeof IV_CATEGORIES)[number],
+        z.ZodString
+      >,
+    ).strict(),
+    /** Reply and forward prefixes stripped from the start of a subject (without the colon). */
+    subjectPrefixes: z.array(z.string().min(1)).min(1),
+    /** Three-letter words that look like a case prefix but never are (`TEL 2023123456`). */
+    notCasePrefixes: z.array(z.string().regex(/^[A-Z]{3}$/, 'three upper-case letters')),
+    /** Intent rules; the category with the highest score at or above its minScore wins. */
+    intents: z.object(
+      Object.fromEntries(PERSON_CATEGORIES.map((c) => [c, intentSchema.optional()])) as Record<
+        (typeof PERSON_CATEGORIES)[number],
+        z.ZodOptional<typeof intentSchema>
+      >,
+    ).strict(),
+    /** Tie-break between categories with the same score, first wins. */
+    intentPriority: z.array(z.enum(PERSON_CATEGORIES)).min(1),
+    /** Score added to `iv_inquiry` when an NVC case number is found. */
+    caseNumberWeight: z.number().nonnegative(),
+    /** A plea of emergency: raises the ticket's priority to `urgent`. */
+    emergency: phrasesByLanguageSchema,
+    /** Labels that introduce the principal applicant's name (`Solicitante principal:`). */
+    applicantNameLabels: phrasesByLanguageSchema,
+    machine: z
+      .object({
+        /** Sender local parts (regular expressions) that only machines use. */
+        senderLocalParts: z.array(z.string().min(1)),
+        /** Sender display names used by bounce generators. */
+        senderNames: z.array(z.string().min(1)),
+        /** Subject openings of auto-replies, bounces and receipts: only at the very start. */
+        subjectStarts: phrasesByLanguageSchema.extend({ other: z.array(z.string().min(1)).optional() }),
+        /** Text only delivery-failure reports contain. */
+        bounceBody: z.array(z.string().min(1)),
+        /** A message that says of itself that it is automatic. */
+        selfDeclaredBody: phrasesByLanguageSchema,
+        /** Away/vacation phrases: a machine only with a short text and a reply context. */
+        awayBody: phrasesByLanguageSchema,
+        /** Longest new text (characters) an away message without headers may have. */
+        awayMaxChars: z.number().int().positive(),
+      })
+      .strict(),
+  })
+  .strict();
+export type Rules = z.infer<typeof rulesSchema>;
+
+const queueSchema = z
+  .object({
+    /** The unit's name as staff know it. */
+    unit: z.string().min(1),
+    /** Where new tickets of this queue are e-mailed. */
+    email: z.email(),
+    /** Service level: business days to answer. */
+    slaBusinessDays: z.number().int().min(0).max(60),
+  })
+  .strict();
+
+const routeSchema = z.object({ queue: z.string().min(1), priority }).strict();
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date written YYYY-MM-DD');
+
+export const REPLY_OUTCOMES = [
+  ...CATEGORIES.filter((c) => c !== 'auto_generated'),
+  'missing_case_number',
+  'foreign_case_number',
+] as const;
+
+export const postSchema = z
+  .object({
+    id: z.string().regex(/^[A-Z]{3}$/, 'three upper-case letters, e.g. LMA'),
+    /** The post's name in each of its languages, as signed in replies. */
+    name: z.object(Object.fromEntries(LANGUAGES.map((l) => [l, z.string().min(1)])) as Record<
+      (typeof LANGUAGES)[number],
+      z.ZodString
+    >).partial(),
+    city: z.string().min(1),
+    /** NVC case prefixes whose cases are at this post; the first is the post's own. */
+    casePrefixes: z.array(z.string().regex(/^[A-Z]{3}$/, 'three upper-case letters')).min(1),
+    mailbox: z.email(),
+    /** Reply languages, primary first. */
+    languages: z.array(language).min(1),
+    timezone: z.string().refine(isValidTimeZone, 'an IANA time zone such as America/Lima'),
+    holidays: z
+      .object({
+        /** ISO 3166 country codes whose public holidays are not business days. */
+        countries: z.array(z.string().regex(/^[A-Z]{2}$/, 'a two-letter country code')).min(1),
+        /** Extra days the section is closed. */
+        closures: z.array(z.object({ date: isoDate, reason: z.string().min(1) }).strict()).default([]),
+      })
+      .strict(),
+    contacts: z
+      .object({
+        nvc: z.string().min(1),
+        kcc: z.string().min(1),
+        dvEsc: z.string().min(1),
+        niv: z.string().min(1),
+        fraud: z.string().min(1),
+        general: z.string().min(1),
+      })
+      .strict(),
+    queues: z.record(z.string().regex(/^[a-z0-9-]+$/, 'lower-case letters, digits and dashes'), queueSchema),
+    /** Which queue (and priority) gets a ticket per category; null = no ticket. */
+    routing: z.object(
+      Object.fromEntries(PERSON_CATEGORIES.map((c) => [c, routeSchema.nullable()])) as Record<
+        (typeof PERSON_CATEGORIES)[number],
+        z.ZodNullable<typeof routeSchema>
+      >,
+    ).strict(),
+    /** Reply template per outcome; null = send nothing for that outcome. */
+    replies: z.object(
+      Object.fromEntries(REPLY_OUTCOMES.map((c) => [c, z.string().regex(/^[a-z0-9_]+$/).nullable()])) as Record<
+        (typeof REPLY_OUTCOMES)[number],
+        z.ZodNullable<z.ZodString>
+      >,
+    ).strict(),
+    replyLimits: z
+      .object({
+        /** At most `max` replies per sender and case number within `windowHours`. */
+        perSenderAndCase: z.object({ max: z.number().int().min(0), windowHours: z.number().positive() }).strict(),
+      })
+      .strict()
+      .default({ perSenderAndCase: { max: 1, windowHours: 24 } }),
+    /** Additions to the shared rules (lists are appended, values replaced). */
+    rules: z.unknown().optional(),
+  })
+  .strict()
+  .superRefine((post, ctx) => {
+    for (const [category, route] of Object.entries(post.routing)) {
+      if (route && !(route.queue in post.queues)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['routing', category, 'queue'],
+          message: `queue "${route.queue}" is not defined under queues (defined: ${Object.keys(post.queues).join(', ') || 'none'})`,
+        });
+      }
+    }
+    for (const lang of post.languages) {
+      if (!post.name[lang]) {
+        ctx.addIssue({ code: 'custom', path: ['name', lang], message: `the post's name in "${lang}" is required because languages lists it` });
+      }
+    }
+    if (post.casePrefixes[0] !== post.id) {
+      ctx.addIssue({ code: 'custom', path: ['casePrefixes', 0], message: `the first case prefix must be the post's own id "${post.id}"` });
+    }
+  });
+export type PostFile = z.infer<typeof postSchema>;
+
+/** A post with the shared rules merged in: what the core is given. */
+export interface PostConfig extends Omit<PostFile, 'rules'> {
+  rules: Rules;
+}
+
+function isValidTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}

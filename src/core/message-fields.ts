@@ -1,0 +1,44 @@
+/**
+ * What the posts require in the first paragraph: a contact (phone or
+ * e-mail) and the principal applicant's name; and whether an emergency is
+ * pleaded. Pure.
+ */
+import { normalizeForMatch, type PhraseMatcher } from './normalize-text.js';
+import { withoutCaseNumbers } from './case-number.js';
+
+const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}.-]+\.[\p{L}]{2,}/u;
+/** Seven to fifteen digits in groups, optionally `+`-prefixed: a phone number as people write one. */
+const PHONE = /(?<![\p{N}/.:-])(\+\s?)?(?:\(?\d{1,4}\)?[\s.-]?){2,6}\d{2,}(?![\p{N}/])/gu;
+const DATE_LIKE = /^(\d{4}[-.]\d{1,2}[-.]\d{1,2}|\d{1,2}[-.]\d{1,2}[-.]\d{2,4})$/;
+
+/** A phone number or an e-mail address (other than the post's own) in the text. */
+export function hasContact(text: string, ownAddresses: ReadonlySet<string>): boolean {
+  for (const m of text.matchAll(new RegExp(EMAIL, 'gu'))) {
+    if (!ownAddresses.has(m[0].toLowerCase())) return true;
+  }
+  const scrubbed = withoutCaseNumbers(text);
+  for (const m of scrubbed.matchAll(PHONE)) {
+    const written = m[0].trim();
+    const digits = written.replace(/\D/g, '');
+    if (digits.length < 7 || digits.length > 15 || DATE_LIKE.test(written)) continue;
+    return true;
+  }
+  return false;
+}
+
+/** A label such as `Solicitante principal:` followed by at least one word of letters. */
+export function hasApplicantName(text: string, labels: PhraseMatcher): boolean {
+  for (const line of text.split(/\r?\n/)) {
+    const normalized = normalizeForMatch(line);
+    const label = labels.find(normalized);
+    if (!label) continue;
+    const at = normalized.indexOf(normalizeForMatch(label).replace(/^\/|\/$/g, ''));
+    const after = at >= 0 ? normalized.slice(at + normalizeForMatch(label).length) : normalized;
+    if (/\p{L}{2,}/u.test(after.replace(/^[\s:：,-]*(es|is|是|为|:)?\s*/u, ''))) return true;
+  }
+  return false;
+}
+
+export function findEmergency(text: string, matcher: PhraseMatcher): string | null {
+  return matcher.find(normalizeForMatch(text));
+}

@@ -1,0 +1,66 @@
+/**
+ * The sender's intent from the words of the subject and the new text,
+ * driven by the keyword rules in config. Pure.
+ *
+ * Scores: each signal adds its weight for every different phrase found (at
+ * most MAX_HITS_PER_SIGNAL of them), double in the subject. Then, in order:
+ *  1. a fraud report wins when it reaches its minimum score;
+ *  2. an NVC case number makes it an IV message; otherwise DV, NIV and IV
+ *     compete on score (a DV selectee's number is `2026SA...`, never an NVC one);
+ *  3. within IV, a cancellation / missed / early request that reaches its
+ *     minimum beats a plain inquiry.
+ * Ties go to the first category in `intentPriority`.
+ */
+import type { CompiledRules } from './compile-rules.js';
+import type { PersonCategory } from './types.js';
+
+export interface IntentInput {
+  /** Normalised subject without prefixes. */
+  subject: string;
+  /** Normalised text the sender wrote (new text; the forwarded text when the sender wrote next to nothing). */
+  body: string;
+  hasCaseNumber: boolean;
+}
+
+export interface IntentResult {
+  category: PersonCategory;
+  scores: Partial<Record<PersonCategory, number>>;
+}
+
+const SUBJECT_FACTOR = 2;
+const MAX_HITS_PER_SIGNAL = 2;
+const IV_REQUESTS: readonly PersonCategory[] = ['iv_cancellation', 'iv_missed_appointment', 'iv_early_appointment'];
+const FAMILIES: readonly PersonCategory[] = ['dv_lottery', 'niv', 'iv_inquiry'];
+
+export function scoreIntent(input: IntentInput, rules: CompiledRules): IntentResult {
+  const scores: Partial<Record<PersonCategory, number>> = {};
+  const minScore: Partial<Record<PersonCategory, number>> = {};
+  for (const intent of rules.intents) {
+    minScore[intent.category] = intent.minScore;
+    let score = 0;
+    for (const signal of intent.signals) {
+      const inSubject = signal.inSubject ? signal.matcher.count(input.subject, MAX_HITS_PER_SIGNAL) : 0;
+      const inBody = signal.inBody ? signal.matcher.count(input.body, MAX_HITS_PER_SIGNAL) : 0;
+      score += signal.weight * Math.min(MAX_HITS_PER_SIGNAL, inSubject * SUBJECT_FACTOR + inBody);
+    }
+    if (intent.category === 'iv_inquiry' && input.hasCaseNumber) score += rules.caseNumberWeight;
+    if (score > 0) scores[intent.category] = score;
+  }
+  const reached = (c: PersonCategory): boolean => minScore[c] !== undefined && (scores[c] ?? 0) >= (minScore[c] ?? Infinity);
+  const best = (candidates: readonly PersonCategory[]): PersonCategory | null => {
+    let winner: PersonCategory | null = null;
+    for (const c of rules.intentPriority) {
+      if (!candidates.includes(c) || !reached(c)) continue;
+      if (winner === null || (scores[c] ?? 0) > (scores[winner] ?? 0)) winner = c;
+    }
+    return winner;
+  };
+
+  if (reached('fraud_report')) return { category: 'fraud_report', scores };
+  const family = input.hasCaseNumber ? 'iv_inquiry' : best(FAMILIES);
+  const ivRequest = best(IV_REQUESTS);
+  if (family === 'iv_inquiry' || (family === null && ivRequest !== null)) {
+    return { category: ivRequest ?? 'iv_inquiry', scores };
+  }
+  return { category: family ?? best(['general']) ?? 'general', scores };
+}

@@ -1,0 +1,86 @@
+/**
+ * Reading a subject line: reply/forward prefixes and bracketed tags removed,
+ * the published conventions recognised, the last name after the case number
+ * taken as written. Pure.
+ */
+import type { IvCategory } from './types.js';
+import { IV_CATEGORIES } from './types.js';
+
+export interface SubjectRules {
+  prefixes: RegExp;
+  conventions: ReadonlyArray<{ category: IvCategory; pattern: RegExp }>;
+}
+
+const BRACKET_TAG = /^(\[[^\]]{0,60}\]|【[^】]{0,60}】|\([^)]{0,20}\))\s*/u;
+
+/** Builds the prefix and convention matchers once, from config. */
+export function compileSubjectRules(
+  prefixes: readonly string[],
+  conventions: Readonly<Record<IvCategory, string>>,
+): SubjectRules {
+  const alternatives = [...prefixes]
+    .sort((a, b) => b.length - a.length)
+    .map(escapeRegExp)
+    .join('|');
+  // `Re:`, `RE :`, `Re[2]:`, `回复：`; the colon is required so that a
+  // subject that merely starts with such a word keeps it.
+  const prefixPattern = new RegExp(`^(?:${alternatives})\\s*(?:\\[\\d+\\]|\\(\\d+\\))?\\s*[:：]\\s*`, 'iu');
+  return {
+    prefixes: prefixPattern,
+    conventions: IV_CATEGORIES.map((category) => ({ category, pattern: conventionPattern(conventions[category]) })),
+  };
+}
+
+/** `IV appointment cancellation` -> words in order, any punctuation or spacing between, not inside a longer word. */
+function conventionPattern(convention: string): RegExp {
+  const words = convention.trim().split(/\s+/).map(escapeRegExp);
+  return new RegExp(`(?<![\\p{L}\\p{N}])${words.join('[\\s\\p{P}\\p{S}_]*')}(?![\\p{L}])`, 'iu');
+}
+
+/** Removes any number of leading reply/forward prefixes and bracketed tags. */
+export function stripSubjectPrefixes(subject: string, rules: SubjectRules): string {
+  let s = subject.trim();
+  for (let i = 0; i < 20; i++) {
+    const next = s.replace(rules.prefixes, '').replace(BRACKET_TAG, '').trim();
+    if (next === s) break;
+    s = next;
+  }
+  return s;
+}
+
+export interface ConventionMatch {
+  category: IvCategory;
+  /** The subject after the convention's words. */
+  rest: string;
+}
+
+/** The IV convention the subject carries, if any (the earliest one written). */
+export function matchConvention(strippedSubject: string, rules: SubjectRules): ConventionMatch | null {
+  let best: { category: IvCategory; index: number; end: number } | null = null;
+  for (const { category, pattern } of rules.conventions) {
+    const m = pattern.exec(strippedSubject);
+    if (m && (best === null || m.index < best.index)) best = { category, index: m.index, end: m.index + m[0].length };
+  }
+  return best ? { category: best.category, rest: strippedSubject.slice(best.end) } : null;
+}
+
+const NAME_STOP = /\s[-–—|/]\s|[(,;|/\[]/u;
+
+/**
+ * The last name written after the case number (`... LMA2023123456 Quispe`),
+ * as written; null when nothing name-like follows.
+ */
+export function lastNameAfter(textAfterCaseNumber: string): string | null {
+  const rest = textAfterCaseNumber.replace(/^[\s\p{P}\p{S}]+/u, '');
+  const segment = (rest.split(NAME_STOP)[0] ?? '').trim();
+  const words = segment
+    .split(/\s+/)
+    .map((w) => w.replace(/^[^\p{L}]+|[^\p{L}.'’-]+$/gu, '').replace(/[.]+$/u, ''))
+    .filter((w) => /\p{L}/u.test(w))
+    .slice(0, 4);
+  return words.length > 0 ? words.join(' ') : null;
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

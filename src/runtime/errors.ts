@@ -1,0 +1,51 @@
+/**
+ * The one catalogue of error codes. Codes are stable strings: `instanceof`
+ * does not survive a queue hop, a code does.
+ */
+
+export const ERROR_CODES = {
+  CONFIG_INVALID: 'The configuration folder has problems; nothing starts until they are fixed.',
+  CONFIG_NOT_FOUND: 'The configuration folder or a file it needs does not exist.',
+  POST_UNKNOWN: 'No post with that id is configured.',
+  TEMPLATE_NOT_FOUND: 'A reply template named by the configuration does not exist.',
+  TEMPLATE_INVALID: 'A reply template does not parse or render.',
+  MESSAGE_UNREADABLE: 'A message file could not be read.',
+  MESSAGE_UNPARSABLE: 'A message could not be parsed as MIME.',
+  PAYLOAD_INVALID: 'A queue job payload does not match its schema.',
+  SMTP_TEMPORARY: 'The SMTP server refused for now (4xx or a connection error); retried.',
+  SMTP_PERMANENT: 'The SMTP server refused permanently (5xx); parked.',
+  IMAP_CONNECTION: 'The IMAP connection failed or was dropped; reconnecting.',
+  REDIS_UNAVAILABLE: 'Redis is unreachable.',
+  RAW_MESSAGE_MISSING: 'The raw message a job refers to is no longer stored.',
+} as const;
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export class TriageError extends Error {
+  override readonly name = 'TriageError';
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** One problem in a config file, as admins need it: which file, where, why. */
+export interface ConfigIssue {
+  file: string;
+  path: string;
+  message: string;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  readonly code = 'CONFIG_INVALID' as const;
+  constructor(readonly issues: ConfigIssue[]) {
+    super(`configuration has ${issues.length} problem(s):\n${issues.map(formatConfigIssue).join('\n')}`);
+  }
+}
+
+export function formatConfigIssue(i: ConfigIssue): string {
+  return `  ${i.file}${i.path ? ` at ${i.path}` : ''}: ${i.message}`;
+}
