@@ -41,7 +41,6 @@ export class TemplateRenderer {
         strictFilters: true,
         ownPropertyOnly: true,
         renderLimit: RENDER_LIMIT_MS,
-        greedy: false,
       });
       this.engines.set(lang, e);
     }

@@ -1,0 +1,95 @@
+import iconv from 'iconv-lite';
+import { describe, expect, it } from 'vitest';
+import { MAX_PARSE_BYTES, parseMessage } from '../../../src/adapters/mime/parse-message.js';
+
+const crlf = (s: string): Buffer => Buffer.from(s.replace(/\r?\n/g, '\r\n'), 'utf8');
+const b64 = (buf: Buffer): string => buf.toString('base64').replace(/(.{76})/g, '$1\n');
+
+describe('parseMessage', () => {
+  it('decodes RFC 2047 subjects and names in several charsets', async () => {
+    const gbkSubject = iconv.encode('询问移民签证案件进度', 'gbk').toString('base64');
+    const msg = await parseMessage(
+      crlf(`From: =?iso-8859-1?q?Agust=EDn_Acu=F1a?= <aacuna@example.com>\nTo: IV <ivbuenosaires@state.example>\nSubject: =?gbk?b?${gbkSubject}?=\nMessage-ID: <a@example.com>\n\nhola\n`),
+    );
+    expect(msg.subject).toBe('询问移民签证案件进度');
+    expect(msg.from).toEqual({ address: 'aacuna@example.com', name: 'Agustín Acuña' });
+    expect(msg.messageId).toBe('<a@example.com>');
+  });
+
+  it.each([
+    ['gbk', '您好，案件号 GUZ2022334455'],
+    ['gb18030', '您好，案件号 GUZ2022334455'],
+    ['big5', '您好，案件號 GUZ2022334455'],
+    ['windows-1252', 'Señores: “caso” LMA2023123456 – gracias'],
+    ['iso-8859-1', 'Señores: caso LMA2023123456, Acuña'],
+  ])('decodes a %s body', async (charset, text) => {
+    const body = b64(iconv.encode(text, charset));
+    const msg = await parseMessage(crlf(`From: a@example.com\nSubject: x\nContent-Type: text/plain; charset="${charset}"\nContent-Transfer-Encoding: base64\n\n${body}\n`));
+    expect(msg.newText).toBe(text);
+  });
+
+  it('does not fail on an unknown charset', async () => {
+    const msg = await parseMessage(crlf('From: a@example.com\nSubject: x\nContent-Type: text/plain; charset="x-made-up-9"\n\nCaso LMA2023123456\n'));
+    expect(msg.newText).toContain('LMA2023123456');
+  });
+
+  it('reads HTML-only mail as text, tags removed, so a case number split by tags is whole', async () => {
+    const html = '<html><body><p>Mi caso es LMA<b>2023</b>123456.</p><blockquote>De: IV Lima<br>Asunto: RE: IV Inquiry</blockquote></body></html>';
+    const msg = await parseMessage(crlf(`From: a@example.com\nSubject: x\nContent-Type: text/html; charset=utf-8\n\n${html}\n`));
+    expect(msg.newText).toContain('LMA2023123456');
+    expect(msg.newText).not.toContain('<b>');
+  });
+
+  it('keeps quoted history apart from the new text', async () => {
+    const msg = await parseMessage(
+      crlf('From: a@example.com\nSubject: Re: x\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\nGracias, adjunto el pasaporte.\n\nEl lun, 3 mar 2025 a las 9:14, IV Lima <ivlima@state.example> escribió:\n> Por favor envíe el pasaporte.\n> Caso LMA2023123456\n'),
+    );
+    expect(msg.newText).toBe('Gracias, adjunto el pasaporte.');
+    expect(msg.quotedText).toContain('LMA2023123456');
+  });
+
+  it('lists attachments without keeping their bytes, and names report parts', async () => {
+    const pdf = Buffer.alloc(200_000, 7);
+    const raw = crlf(
+      `From: a@example.com\nSubject: x\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary="b1"\n\n--b1\nContent-Type: text/plain; charset=utf-8\n\nhola\n--b1\nContent-Type: application/pdf; name="cita.pdf"\nContent-Disposition: attachment; filename="cita.pdf"\nContent-Transfer-Encoding: base64\n\n${b64(pdf)}\n--b1--\n`,
+    );
+    const msg = await parseMessage(raw);
+    expect(msg.attachments).toEqual([{ filename: 'cita.pdf', contentType: 'application/pdf', size: pdf.length }]);
+    expect(msg.partTypes).toContain('application/pdf');
+    expect(msg.newText).toBe('hola');
+  });
+
+  it('decides a message over the size cap from its head, never crashing', async () => {
+    const big = Buffer.alloc(MAX_PARSE_BYTES + 1024 * 1024, 65);
+    const raw = Buffer.concat([
+      crlf('From: a@example.com\nSubject: IV Inquiry LMA2023123456 Perez\nContent-Type: multipart/mixed; boundary="b1"\n\n--b1\nContent-Type: text/plain\n\nmi pasaporte\n--b1\nContent-Type: application/octet-stream\nContent-Transfer-Encoding: base64\n\n'),
+      big,
+    ]);
+    const msg = await parseMessage(raw);
+    expect(msg.truncated).toBe(true);
+    expect(msg.size).toBe(raw.length);
+    expect(msg.subject).toBe('IV Inquiry LMA2023123456 Perez');
+    expect(msg.newText).toBe('mi pasaporte');
+  });
+
+  it('survives malformed MIME: missing boundary end, garbage headers, no body', async () => {
+    const msg = await parseMessage(crlf('From: <>\nSubject\nContent-Type: multipart/mixed; boundary="zz"\n\n--zz\nContent-Type: text/plain\n\nsolo esto'));
+    expect(msg.from).toEqual({ address: '', name: '' });
+    expect(msg.newText).toContain('solo esto');
+    const empty = await parseMessage(Buffer.from(''));
+    expect(empty.subject).toBe('');
+    expect(empty.from).toBeNull();
+  });
+
+  it('recovers an address encoded inside the display name', async () => {
+    const msg = await parseMessage(crlf('From: =?utf-8?q?Mart=C3=ADn_Vargas_=3Cmartin=2Evargas=40example=2Ecom=3E?=\nSubject: x\n\nhola\n'));
+    expect(msg.from).toEqual({ address: 'martin.vargas@example.com', name: 'Martín Vargas' });
+  });
+
+  it('keeps raw header values for loop detection', async () => {
+    const msg = await parseMessage(crlf('From: a@example.com\nAuto-Submitted: auto-replied\nList-Unsubscribe: <mailto:u@example.net>,\n <https://example.net/u>\nReturn-Path: <>\nSubject: x\n\nhola\n'));
+    expect(msg.headers['auto-submitted']).toEqual(['auto-replied']);
+    expect(msg.headers['list-unsubscribe']).toEqual(['<mailto:u@example.net>, <https://example.net/u>']);
+    expect(msg.headers['return-path']).toEqual(['<>']);
+  });
+});

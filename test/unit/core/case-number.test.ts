@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { findCaseNumbers, pickCaseNumber } from '../../../src/core/case-number.js';
+
+const none = new Set<string>(['TEL']);
+const found = (text: string): string[] => findCaseNumbers(text, none).map((h) => h.caseNumber);
+
+describe('findCaseNumbers', () => {
+  it.each([
+    ['LMA2023123456', 'LMA2023123456'],
+    ['lma2023123456', 'LMA2023123456'],
+    ['LMA 2023 123 456', 'LMA2023123456'],
+    ['LMA-2023-123456', 'LMA2023123456'],
+    ['LMA-2023123456', 'LMA2023123456'],
+    ['Case # LMA2023123456', 'LMA2023123456'],
+    ['Caso: LMA2023123456.', 'LMA2023123456'],
+    ['案件号 GUZ2023123456', 'GUZ2023123456'],
+    ['案件号GUZ2023123456', 'GUZ2023123456'],
+    ['N° de caso: lma 2023 123456', 'LMA2023123456'],
+    ['(BNS2022765432)', 'BNS2022765432'],
+  ])('reads %s as %s', (text, expected) => {
+    expect(found(text)).toEqual([expected]);
+  });
+
+  it.each([
+    ['nine digits', 'LMA202312345'],
+    ['eleven digits', 'LMA20231234567'],
+    ['eleven digits in groups', 'LMA 2023 123 456 7'],
+    ['a DV number', '2025SA00012345'],
+    ['a DV number with letters before', 'caso 2026SA00001234'],
+    ['a phone with a TEL label', 'TEL 2023123456'],
+    ['letters glued to a longer word', 'XLMA2023123456'],
+    ['an implausible year', 'LMA9999123456'],
+  ])('ignores %s', (_what, text) => {
+    expect(found(text)).toEqual([]);
+  });
+
+  it('keeps a case number followed by an unrelated number', () => {
+    expect(found('caso LMA2023123456 15 de julio')).toEqual(['LMA2023123456']);
+  });
+});
+
+describe('pickCaseNumber', () => {
+  it('prefers the subject over the body, and the post’s own prefix within a place', () => {
+    const hit = pickCaseNumber(['no number here', 'moved from BGT2022456789 to LMA2023000001', 'LMA2020999999'], ['LMA'], none);
+    expect(hit).toMatchObject({ caseNumber: 'LMA2023000001', place: 1 });
+    expect(pickCaseNumber(['IV Inquiry MNL2022001122 Santos', 'BNS2023010203'], ['BNS'], none)).toMatchObject({ caseNumber: 'MNL2022001122', place: 0 });
+  });
+
+  it('falls back to quoted text, and to null', () => {
+    expect(pickCaseNumber(['', '', '> Caso LMA2021000002'], ['LMA'], none)?.caseNumber).toBe('LMA2021000002');
+    expect(pickCaseNumber(['', '', ''], ['LMA'], none)).toBeNull();
+  });
+});

@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { classifyMessage } from '../../../src/core/classify-message.js';
+import { makeMessage, shippedRules } from '../../helpers/message.js';
+
+const lma = await shippedRules('LMA');
+const guz = await shippedRules('GUZ');
+const classify = (o: Parameters<typeof makeMessage>[0], rules = lma) => classifyMessage(makeMessage(o), rules);
+
+describe('contract decisions', () => {
+  it('a conforming inquiry is acknowledged and routed', () => {
+    const d = classify({ subject: 'IV Inquiry LMA2023123456 Perez', newText: 'Quisiera saber el estado de mi caso. Tel +51 987 654 321' });
+    expect(d).toMatchObject({ category: 'iv_inquiry', caseNumber: 'LMA2023123456', lastName: 'Perez', problems: [], autoReply: 'iv_inquiry_ack', route: { queue: 'iv-status', priority: 'normal' } });
+  });
+
+  it('another post’s case number gets "not at this post" and no ticket', () => {
+    const d = classify({ subject: 'IV Inquiry BGT2022456789 Rojas', newText: 'Mi caso está en Bogotá.' });
+    expect(d).toMatchObject({ caseNumber: 'BGT2022456789', problems: ['foreign_case_number'], autoReply: 'case_not_at_post', route: null });
+  });
+
+  it('an IV request without a case number gets the correction reply and no ticket', () => {
+    const d = classify({ subject: 'Missed IV appointment', newText: 'I missed my interview. Principal applicant: Ana Perez. Phone +51 966 123 456' });
+    expect(d).toMatchObject({ category: 'iv_missed_appointment', problems: ['missing_case_number'], autoReply: 'correction_missing_case_number', route: null });
+  });
+
+  it('a nonconforming subject with this post’s case number is still routed', () => {
+    const d = classify({ subject: 'Consulta', newText: 'Solicito cancelar mi cita del 20 de marzo. Caso LMA2023556677. Solicitante principal: Martín Vargas. Correo: mv@example.com' });
+    expect(d).toMatchObject({ category: 'iv_cancellation', problems: ['nonconforming_subject'], route: { queue: 'iv-scheduling' } });
+  });
+
+  it('cancellation without contact and applicant name lists both problems, still routed', () => {
+    const d = classify({ subject: 'IV appointment cancellation', newText: 'Cancelen mi cita por favor. Caso LMA2023556677.' });
+    expect(d.problems).toEqual(['missing_applicant_name', 'missing_contact']);
+    expect(d.route).not.toBeNull();
+  });
+
+  it('an inquiry without a last name in the subject', () => {
+    expect(classify({ subject: 'IV Inquiry LMA2023778812', newText: 'Estado de mi caso' }).problems).toEqual(['missing_last_name']);
+  });
+
+  it('an emergency plea raises priority to urgent', () => {
+    const d = classify({ subject: 'Early appointment', newText: 'My father passed away and I must travel. Case LMA2022331100.' });
+    expect(d.route?.priority).toBe('urgent');
+    expect(d.emergency).toBe(true);
+  });
+
+  it('machine mail is never answered nor routed, but its case number is reported', () => {
+    const d = classify({ subject: 'Respuesta automática: RE: IV Inquiry LMA2023123456 Quispe', headers: { 'x-autoreply': ['yes'] }, newText: 'Estoy de vacaciones.' });
+    expect(d).toMatchObject({ category: 'auto_generated', caseNumber: 'LMA2023123456', autoReply: null, route: null, problems: [], lastName: null });
+  });
+
+  it('a person replying to an auto-reply is answered', () => {
+    const d = classify({ subject: 'Re: Automatic reply: IV Inquiry LMA2023123456 Perez', inReplyTo: '<a@example.com>', newText: 'Your automatic reply did not answer my question about my case.' });
+    expect(d.category).toBe('iv_inquiry');
+    expect(d.autoReply).not.toBeNull();
+  });
+});
+
+describe('intent when the subject breaks the convention', () => {
+  it.each([
+    ['fraud (es)', 'Fwd: ¡Felicidades!', 'Me llegó este correo, ¿es real? Me piden pagar por Western Union.', 'fraud_report'],
+    ['fraud (en)', 'Is this legit?', 'Someone who says he is a visa agent guarantees my visa if I pay a processing fee. Is this a scam?', 'fraud_report'],
+    ['DV (en)', 'DV-2026 selectee', 'I was selected in the DV-2026 and my number is 2026SA00001234. When is my interview?', 'dv_lottery'],
+    ['NIV (es)', 'Visa de turista', 'Quiero viajar a Miami con visa de turista B1/B2. ¿Cómo saco la cita?', 'niv'],
+    ['NIV student (en)', 'Student visa', 'I was admitted to a US university and need an F-1 visa. What documents for the interview?', 'niv'],
+    ['missed (en)', 'My interview', 'I could not attend my immigrant visa interview yesterday. Please give me a new appointment.', 'iv_missed_appointment'],
+    ['early (es)', 'Solicitud', 'Quisiera adelantar mi entrevista de visa de inmigrante porque empiezo a trabajar en junio.', 'iv_early_appointment'],
+    ['cancellation (zh)', '预约面谈取消', '我需要取消移民签证面谈预约。', 'iv_cancellation'],
+    ['inquiry (zh)', '询问案件进度', '请问我的移民签证案件进度如何？', 'iv_inquiry'],
+    ['general (es)', 'Horario', '¿Atienden el lunes feriado? Necesito una certificación notarial.', 'general'],
+  ])('%s', (_what, subject, newText, category) => {
+    expect(classify({ subject, newText }, category.startsWith('iv') && /[\u4e00-\u9fff]/.test(newText) ? guz : lma).category).toBe(category);
+  });
+
+  it('a DV selectee with an NVC-looking number is not confused with one; an NVC number makes it IV', () => {
+    expect(classify({ subject: 'Consulta', newText: 'Salí seleccionado en la lotería de visas DV-2026. ¿Cuándo es la entrevista?' }).category).toBe('dv_lottery');
+    expect(classify({ subject: 'Consulta', newText: 'Mi caso LMA2023123456, ¿cuándo es la entrevista?' }).category).toBe('iv_inquiry');
+  });
+
+  it('a bare forward is read through its forwarded text', () => {
+    const d = classify({ subject: 'Fwd: Premio', newText: 'FYI', quotedText: 'Usted ha ganado la Green Card. Deposite USD 350 por Western Union. Es una estafa?' });
+    expect(d.category).toBe('fraud_report');
+  });
+});
+
+describe('reply languages', () => {
+  it('puts the sender’s language first and keeps the post’s others', () => {
+    expect(classify({ subject: 'IV Inquiry LMA2023123456 Keller', newText: 'Hello, could you tell me the status of my case? Thank you.' }).replyLanguages).toEqual(['en', 'es']);
+    expect(classify({ subject: 'IV Inquiry LMA2023123456 Keller', newText: 'Hola, quisiera saber el estado de mi caso. Gracias.' }).replyLanguages).toEqual(['es', 'en']);
+    expect(classify({ subject: 'IV Inquiry GUZ2023123456 Chen', newText: '您好，我想查询案件进度。' }, guz).replyLanguages).toEqual(['zh', 'en']);
+  });
+});

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { findEmergency, hasApplicantName, hasContact } from '../../../src/core/message-fields.js';
+import { shippedRules } from '../../helpers/message.js';
+
+const rules = await shippedRules('LMA');
+const own = new Set(['ivlima@state.example']);
+
+describe('hasContact', () => {
+  it.each([
+    'Teléfono: +51 987 654 321',
+    'Tel: +54 9 11 5555 0101',
+    'call me at (01) 555-1234',
+    '电话：+86 138 0000 1234',
+    'mi correo es ana.perez@example.com',
+  ])('finds a contact in %j', (text) => expect(hasContact(text, own)).toBe(true));
+
+  it.each([
+    'Caso: BNS2023121212',
+    'mi entrevista del 18 de marzo de 2025',
+    'nacido el 14/02/1988',
+    'cita el 2025-03-20 a las 08:30',
+    'escribo a ivlima@state.example',
+  ])('finds none in %j', (text) => expect(hasContact(text, own)).toBe(false));
+});
+
+describe('hasApplicantName', () => {
+  it.each(['Solicitante principal: Federico Ruiz', 'Principal applicant: Liang Wei', '主申请人姓名：刘芳', 'mi nombre es Wilmer Huaman'])('finds %j', (text) =>
+    expect(hasApplicantName(text, rules.applicantNameLabels)).toBe(true),
+  );
+  it.each(['Solicito cancelar el turno.', 'Solicitante principal:', 'Gracias'])('finds none in %j', (text) =>
+    expect(hasApplicantName(text, rules.applicantNameLabels)).toBe(false),
+  );
+});
+
+describe('findEmergency', () => {
+  it.each(['Mi madre fue diagnosticada con cáncer', 'my father passed away last week', '我父亲病危住院', 'es una emergencia médica'])('%j is an emergency', (text) =>
+    expect(findEmergency(text, rules.emergency)).not.toBeNull(),
+  );
+  it.each(['Quisiera saber el estado de mi caso', 'URGENT: when is my interview?'])('%j is not', (text) => expect(findEmergency(text, rules.emergency)).toBeNull());
+});

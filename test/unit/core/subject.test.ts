@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { compileSubjectRules, lastNameAfter, matchConvention, stripSubjectPrefixes } from '../../../src/core/subject.js';
+
+const rules = compileSubjectRules(['re', 'fw', 'fwd', 'rv', 'res', 'aw', 'wg', '回复', '答复', '转发'], {
+  iv_inquiry: 'IV Inquiry',
+  iv_cancellation: 'IV appointment cancellation',
+  iv_missed_appointment: 'Missed IV appointment',
+  iv_early_appointment: 'Early appointment',
+});
+
+describe('stripSubjectPrefixes', () => {
+  it.each([
+    ['RE: IV Inquiry', 'IV Inquiry'],
+    ['RV: RE: Fwd: IV Inquiry', 'IV Inquiry'],
+    ['Fwd: [EXTERNAL] IV-Inquiry: X', 'IV-Inquiry: X'],
+    ['回复: IV Inquiry', 'IV Inquiry'],
+    ['答复：转发：Early appointment', 'Early appointment'],
+    ['AW: WG: Missed IV appointment', 'Missed IV appointment'],
+    ['Re[2]: RES: early appointment', 'early appointment'],
+    ['【外部】RE: IV Inquiry', 'IV Inquiry'],
+  ])('%s -> %s', (subject, expected) => {
+    expect(stripSubjectPrefixes(subject, rules)).toBe(expected);
+  });
+
+  it('keeps a word that only looks like a prefix', () => {
+    expect(stripSubjectPrefixes('Reprogramación de cita', rules)).toBe('Reprogramación de cita');
+  });
+});
+
+describe('matchConvention', () => {
+  it.each([
+    ['IV Inquiry LMA2023123456 Quispe', 'iv_inquiry'],
+    ['iv inquiry lma2023123456 huaman', 'iv_inquiry'],
+    ['IV-Inquiry: LMA-2023-004512 Torres', 'iv_inquiry'],
+    ['IVInquiry LMA2023123456', 'iv_inquiry'],
+    ['IV appointment cancellation', 'iv_cancellation'],
+    ['iv  appointment   CANCELLATION', 'iv_cancellation'],
+    ['Missed IV appointment', 'iv_missed_appointment'],
+    ['Early appointment', 'iv_early_appointment'],
+    ['Early-appointment request', 'iv_early_appointment'],
+  ])('%s is %s', (subject, category) => {
+    expect(matchConvention(subject, rules)?.category).toBe(category);
+  });
+
+  it.each(['Consulta sobre mi cita', 'IV Inquiries about status', 'Missed appointment', 'Fiance visa K1 status?'])('%s carries no convention', (subject) => {
+    expect(matchConvention(subject, rules)).toBeNull();
+  });
+});
+
+describe('lastNameAfter', () => {
+  it.each([
+    [' Quispe', 'Quispe'],
+    [' Rodríguez', 'Rodríguez'],
+    [' - Acuña', 'Acuña'],
+    [' de la Cruz', 'de la Cruz'],
+    [' PEREZ - urgente', 'PEREZ'],
+    [' Chen (second message)', 'Chen'],
+    ['', null],
+    [' 2025', null],
+    [' -', null],
+  ])('%j -> %j', (rest, expected) => {
+    expect(lastNameAfter(rest)).toBe(expected);
+  });
+});
