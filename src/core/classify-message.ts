@@ -9,7 +9,7 @@ import { isIvCategory, PROBLEMS } from './types.js';
 import { detectMachineSignals } from './machine-detect.js';
 import { lastNameAfter, matchConvention, stripSubjectPrefixes } from './subject.js';
 import { pickCaseNumber } from './case-number.js';
-import { normalizeForMatch } from './normalize-text.js';
+import { prepareText } from './normalize-text.js';
 import { scoreIntent } from './score-intent.js';
 import { findEmergency, hasApplicantName, hasContact } from './message-fields.js';
 import { detectLanguage, replyLanguages } from './detect-language.js';
@@ -33,7 +33,8 @@ export function classifyMessage(msg: NormalizedMessage, rules: CompiledRules): T
     replyLanguages: replyLanguages(language, post.languages),
   };
 
-  const machineSignals = detectMachineSignals(msg, rules.machine);
+  const newText = prepareText(msg.newText);
+  const machineSignals = detectMachineSignals(msg, rules.machine, newText);
   if (machineSignals.length > 0) {
     return {
       ...base,
@@ -49,11 +50,10 @@ export function classifyMessage(msg: NormalizedMessage, rules: CompiledRules): T
   }
 
   const convention = matchConvention(subject, rules.subject);
-  const intentText = msg.newText.trim().length < SHORT_NEW_TEXT ? `${msg.newText}\n${msg.quotedText}` : msg.newText;
-  const intent = scoreIntent(
-    { subject: normalizeForMatch(subject), body: normalizeForMatch(intentText), hasCaseNumber: caseNumber !== null },
-    rules,
-  );
+  // A bare forward ("FYI") is read through what it forwards.
+  const senderText = msg.newText.trim().length < SHORT_NEW_TEXT ? `${msg.newText}\n${msg.quotedText}` : msg.newText;
+  const body = senderText === msg.newText ? newText : prepareText(senderText);
+  const intent = scoreIntent({ subject: prepareText(subject), body, hasCaseNumber: caseNumber !== null }, rules);
   const category: Category = convention?.category ?? intent.category;
 
   const problems = new Set<Problem>();
@@ -70,12 +70,12 @@ export function classifyMessage(msg: NormalizedMessage, rules: CompiledRules): T
       if (lastName === null) problems.add('missing_last_name');
     }
     if (category === 'iv_cancellation' || category === 'iv_missed_appointment') {
-      if (!hasContact(msg.newText, rules.machine.ownAddresses)) problems.add('missing_contact');
-      if (!hasApplicantName(msg.newText, rules.applicantNameLabels)) problems.add('missing_applicant_name');
+      if (!hasContact(senderText, rules.machine.ownAddresses)) problems.add('missing_contact');
+      if (!hasApplicantName(senderText, body, rules.applicantNameLabels)) problems.add('missing_applicant_name');
     }
   }
 
-  const emergency = findEmergency(`${subject}\n${msg.newText}`, rules.emergency) !== null;
+  const emergency = findEmergency(prepareText(subject), body, rules.emergency) !== null;
   const sortedProblems = PROBLEMS.filter((p) => problems.has(p)).sort();
   const outcome = decideOutcome(category, sortedProblems, emergency, post);
   return {

@@ -7,7 +7,7 @@
  * Pure.
  */
 import type { NormalizedMessage } from './types.js';
-import { normalizeForMatch, type PhraseMatcher } from './normalize-text.js';
+import { normalizeForMatch, prepareText, type PhraseMatcher, type PreparedText } from './normalize-text.js';
 
 export interface MachineRules {
   senderLocalParts: readonly RegExp[];
@@ -49,9 +49,12 @@ const PRESENCE_HEADERS = [
   'x-triage-auto-reply',
 ] as const;
 
+/** Characters of new text in which a message may declare itself automatic. */
+const SELF_DECLARED_WITHIN = 1500;
+
 const REPORT_TYPES = /^(multipart\/report|message\/delivery-status|message\/global-delivery-status|message\/disposition-notification|message\/feedback-report)$/;
 
-export function detectMachineSignals(msg: NormalizedMessage, rules: MachineRules): string[] {
+export function detectMachineSignals(msg: NormalizedMessage, rules: MachineRules, newText: PreparedText = prepareText(msg.newText)): string[] {
   const signals: string[] = [];
   const header = (name: string): string[] => msg.headers[name] ?? [];
 
@@ -79,17 +82,20 @@ export function detectMachineSignals(msg: NormalizedMessage, rules: MachineRules
     const local = from.address.split('@')[0] ?? '';
     if (rules.senderLocalParts.some((re) => re.test(local))) signals.push('sender:machine-address');
     if (rules.ownAddresses.has(from.address)) signals.push('sender:own-mailbox');
-    if (from.name && rules.senderNames.find(normalizeForMatch(from.name))) signals.push('sender:machine-name');
+    if (from.name && rules.senderNames.find(from.name)) signals.push('sender:machine-name');
   }
 
   const subject = normalizeForMatch(msg.subject);
   if (subjectStartsWithMachinePhrase(subject, rules.subjectStarts)) signals.push('subject:auto');
 
-  const body = normalizeForMatch(msg.newText);
-  if (rules.bounceBody.find(msg.newText.toLowerCase()) || rules.bounceBody.find(body)) signals.push('body:bounce');
-  const head = body.slice(0, 1500);
+  const body = newText;
+  // Report lines (`Diagnostic-Code: ...`) are matched line by line on the unfolded text too.
+  const lines = { ...body, text: msg.newText.toLowerCase() };
+  if (rules.bounceBody.find(body) || rules.bounceBody.find(lines)) signals.push('body:bounce');
+  // Only the opening counts: a self-declaration deep in a long text is more likely quoted.
+  const head = msg.newText.length <= SELF_DECLARED_WITHIN ? body : prepareText(msg.newText.slice(0, SELF_DECLARED_WITHIN));
   if (rules.selfDeclaredBody.find(head)) signals.push('body:self-declared');
-  if (body.length <= rules.awayMaxChars && rules.awayBody.find(body) && isReplyContext(msg)) signals.push('body:away');
+  if (body.text.length <= rules.awayMaxChars && rules.awayBody.find(body) && isReplyContext(msg)) signals.push('body:away');
 
   return signals;
 }

@@ -3,7 +3,7 @@
  * e-mail) and the principal applicant's name; and whether an emergency is
  * pleaded. Pure.
  */
-import { normalizeForMatch, type PhraseMatcher } from './normalize-text.js';
+import { normalizeForMatch, prepareText, type PhraseMatcher, type PreparedText } from './normalize-text.js';
 import { withoutCaseNumbers } from './case-number.js';
 
 const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}.-]+\.[\p{L}]{2,}/u;
@@ -27,10 +27,11 @@ export function hasContact(text: string, ownAddresses: ReadonlySet<string>): boo
 }
 
 /** A label such as `Solicitante principal:` followed by at least one word of letters. */
-export function hasApplicantName(text: string, labels: PhraseMatcher): boolean {
+export function hasApplicantName(text: string, prepared: PreparedText, labels: PhraseMatcher): boolean {
+  if (!labels.find(prepared)) return false;
   for (const line of text.split(/\r?\n/)) {
     const normalized = normalizeForMatch(line);
-    const label = labels.find(normalized);
+    const label = labels.find(prepareText(line));
     if (!label) continue;
     const at = normalized.indexOf(normalizeForMatch(label).replace(/^\/|\/$/g, ''));
     const after = at >= 0 ? normalized.slice(at + normalizeForMatch(label).length) : normalized;
@@ -39,6 +40,6 @@ export function hasApplicantName(text: string, labels: PhraseMatcher): boolean {
   return false;
 }
 
-export function findEmergency(text: string, matcher: PhraseMatcher): string | null {
-  return matcher.find(normalizeForMatch(text));
+export function findEmergency(subject: PreparedText, body: PreparedText, matcher: PhraseMatcher): string | null {
+  return matcher.find(subject) ?? matcher.find(body);
 }

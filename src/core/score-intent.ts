@@ -12,13 +12,14 @@
  * Ties go to the first category in `intentPriority`.
  */
 import type { CompiledRules } from './compile-rules.js';
+import type { PreparedText } from './normalize-text.js';
 import type { PersonCategory } from './types.js';
 
 export interface IntentInput {
-  /** Normalised subject without prefixes. */
-  subject: string;
-  /** Normalised text the sender wrote (new text; the forwarded text when the sender wrote next to nothing). */
-  body: string;
+  /** Subject without prefixes. */
+  subject: PreparedText;
+  /** Text the sender wrote (new text; the forwarded text when the sender wrote next to nothing). */
+  body: PreparedText;
   hasCaseNumber: boolean;
 }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { findEmergency, hasApplicantName, hasContact } from '../../../src/core/message-fields.js';
 import { shippedRules } from '../../helpers/message.js';
+import { prepareText } from '../../../src/core/normalize-text.js';
 
 const rules = await shippedRules('LMA');
 const own = new Set(['ivlima@state.example']);
@@ -25,16 +26,16 @@ describe('hasContact', () => {
 
 describe('hasApplicantName', () => {
   it.each(['Solicitante principal: Federico Ruiz', 'Principal applicant: Liang Wei', '主申请人姓名：刘芳', 'mi nombre es Wilmer Huaman'])('finds %j', (text) =>
-    expect(hasApplicantName(text, rules.applicantNameLabels)).toBe(true),
+    expect(hasApplicantName(text, prepareText(text), rules.applicantNameLabels)).toBe(true),
   );
   it.each(['Solicito cancelar el turno.', 'Solicitante principal:', 'Gracias'])('finds none in %j', (text) =>
-    expect(hasApplicantName(text, rules.applicantNameLabels)).toBe(false),
+    expect(hasApplicantName(text, prepareText(text), rules.applicantNameLabels)).toBe(false),
   );
 });
 
 describe('findEmergency', () => {
   it.each(['Mi madre fue diagnosticada con cáncer', 'my father passed away last week', '我父亲病危住院', 'es una emergencia médica'])('%j is an emergency', (text) =>
-    expect(findEmergency(text, rules.emergency)).not.toBeNull(),
+    expect(findEmergency(prepareText(''), prepareText(text), rules.emergency)).not.toBeNull(),
   );
-  it.each(['Quisiera saber el estado de mi caso', 'URGENT: when is my interview?'])('%j is not', (text) => expect(findEmergency(text, rules.emergency)).toBeNull());
+  it.each(['Quisiera saber el estado de mi caso', 'URGENT: when is my interview?'])('%j is not', (text) => expect(findEmergency(prepareText(''), prepareText(text), rules.emergency)).toBeNull());
 });
