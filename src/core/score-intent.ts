@@ -5,8 +5,10 @@
  * Scores: each signal adds its weight for every different phrase found (at
  * most MAX_HITS_PER_SIGNAL of them), double in the subject. Then, in order:
  *  1. a fraud report wins when it reaches its minimum score;
- *  2. an NVC case number makes it an IV message; otherwise DV, NIV and IV
- *     compete on score (a DV selectee's number is `2026SA...`, never an NVC one);
+ *  2. an NVC case number makes it an IV message; otherwise a DV message
+ *     that reaches its minimum is DV (selectees also write "case", "interview",
+ *     "DS-260"; their number is `2026SA...`, never an NVC one), and NIV and IV
+ *     compete on score;
  *  3. within IV, a cancellation / missed / early request that reaches its
  *     minimum beats a plain inquiry.
  * Ties go to the first category in `intentPriority`.
@@ -58,7 +60,7 @@ export function scoreIntent(input: IntentInput, rules: CompiledRules): IntentRes
   };
 
   if (reached('fraud_report')) return { category: 'fraud_report', scores };
-  const family = input.hasCaseNumber ? 'iv_inquiry' : best(FAMILIES);
+  const family = input.hasCaseNumber ? 'iv_inquiry' : reached('dv_lottery') ? 'dv_lottery' : best(FAMILIES);
   const ivRequest = best(IV_REQUESTS);
   if (family === 'iv_inquiry' || (family === null && ivRequest !== null)) {
     return { category: ivRequest ?? 'iv_inquiry', scores };

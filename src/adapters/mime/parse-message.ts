@@ -33,7 +33,10 @@ const MAX_TEXT_CHARS = 256 * 1024;
 /** Part content types are read from this much of the raw message. */
 const PART_SCAN_BYTES = 2 * 1024 * 1024;
 
-export async function parseMessage(raw: Buffer): Promise<NormalizedMessage> {
+/** A message attached to a message (a bounce's returned original) is read this deep. */
+const MAX_NESTING = 2;
+
+export async function parseMessage(raw: Buffer, depth = 0): Promise<NormalizedMessage> {
   const truncated = raw.length > MAX_PARSE_BYTES;
   const input = truncated ? raw.subarray(0, MAX_PARSE_BYTES) : raw;
   const parser = new MailParser({
@@ -45,6 +48,7 @@ export async function parseMessage(raw: Buffer): Promise<NormalizedMessage> {
 
   let headerLines: HeaderLines = [];
   const attachments: AttachmentMeta[] = [];
+  const embedded: Buffer[][] = [];
   let text = '';
 
   const done = new Promise<void>((resolve, reject) => {
@@ -55,8 +59,12 @@ export async function parseMessage(raw: Buffer): Promise<NormalizedMessage> {
       if (data.type === 'attachment') {
         const meta: AttachmentMeta = { filename: data.filename ?? null, contentType: String(data.contentType ?? 'application/octet-stream').toLowerCase(), size: 0 };
         attachments.push(meta);
+        // A returned or forwarded message is history to read, not a file.
+        const keep = depth < MAX_NESTING && (meta.contentType === 'message/rfc822' || meta.contentType === 'message/global') ? [] as Buffer[] : null;
+        if (keep) embedded.push(keep);
         data.content.on('data', (chunk: Buffer) => {
           meta.size += chunk.length;
+          if (keep && meta.size <= MAX_TEXT_CHARS) keep.push(chunk);
         });
         data.content.on('end', () => data.release());
         data.content.on('error', reject);
@@ -74,7 +82,13 @@ export async function parseMessage(raw: Buffer): Promise<NormalizedMessage> {
   const p = parser as unknown as ParsedFields;
   const headers = headerMap(headerLines);
   const body = text.length > MAX_TEXT_CHARS ? text.slice(0, MAX_TEXT_CHARS) : text;
-  const { newText, quotedText } = splitQuoted(body);
+  const split = splitQuoted(body);
+  let quotedText = split.quotedText;
+  for (const chunks of embedded) {
+    const inner = await parseMessage(Buffer.concat(chunks), depth + 1);
+    quotedText = [quotedText, inner.subject, inner.newText, inner.quotedText].filter(Boolean).join('\n');
+  }
+  const newText = split.newText;
   return {
     messageId: p.messageId ? String(p.messageId).trim() : null,
     inReplyTo: p.inReplyTo ? String(p.inReplyTo).trim() : null,

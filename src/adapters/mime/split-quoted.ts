@@ -10,7 +10,7 @@ const BANNER =
   /^\s*[-_=*]{2,}\s*(original message|mensaje original|forwarded message|mensaje reenviado|forwarded message follows|message transf[ée]r[ée]|mensagem original|mensagem encaminhada|urspr[üu]ngliche nachricht|weitergeleitete nachricht|原始邮件|原始郵件|转发的邮件|轉寄的郵件|转发邮件|reenviado|begin forwarded message)\s*[-_=*]{0,}\s*$/iu;
 const APPLE_FORWARD = /^\s*(begin forwarded message|inicio del mensaje reenviado|comienzo del mensaje reenviado)\s*:\s*$/iu;
 const WROTE = /(\bwrote|escribi[óo]|escreveu|schrieb|a écrit|写道|寫道)\s*[:：]?\s*$/iu;
-const WROTE_START = /^\s*(on|el|em|am|le|在|于)\s/iu;
+const WROTE_START = /^\s*(on|el|en|em|am|le|il|op|在|于)\s/iu;
 const HEADER_FROM = /^\s*\*?(from|de|von|发件人|寄件者|寄件人)\s*\*?\s*[:：]/iu;
 const HEADER_NEXT = /^\s*\*?(sent|enviado|enviado el|date|fecha|gesendet|datum|envoy[ée]|发送时间|日期|時間|时间|寄件日期|to|para|an|à|收件人|subject|asunto|主题|主旨|betreff|objet)\s*\*?\s*[:：]/iu;
 const OUTLOOK_RULE = /^\s*_{8,}\s*$/;

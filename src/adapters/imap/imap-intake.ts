@@ -1,0 +1,308 @@
+/**
+ * IMAP intake for one mailbox (imapflow): the only code that talks IMAP.
+ *
+ * - One active poller per mailbox across replicas: a Redis lock with expiry,
+ *   renewed while connected, and a fencing token checked on every cursor
+ *   write.
+ * - On connect and after every reconnect it catches up from the checkpoint
+ *   (UIDVALIDITY + last UID in Redis); a new UIDVALIDITY starts a new
+ *   checkpoint, i.e. a rescan, which message-key de-duplication makes safe.
+ * - New mail is pushed by IDLE; a periodic poll covers servers or networks
+ *   that drop IDLE silently.
+ * - Messages are moved to their folder only after their outcome is durable:
+ *   the triage stage queues a filing request, this class performs it.
+ * - Reconnects back off exponentially with full jitter.
+ *
+ * Usage rules from imapflow: the mailbox lock is released in `finally`; no
+ * IMAP command is issued inside a fetch() loop.
+ */
+import { ImapFlow } from 'imapflow';
+import type { Logger } from 'pino';
+import type { TriageStore } from '../redis/triage-store.js';
+
+export interface ImapAccount {
+  host: string;
+  port: number;
+  secure: boolean;
+  user: string;
+  pass: string;
+  /** The mailbox folder mail arrives in. */
+  folder: string;
+}
+
+export interface FolderNames {
+  processed: string;
+  ignored: string;
+  failed: string;
+}
+
+export interface FetchedMessage {
+  uidValidity: string;
+  uid: number;
+  raw: Buffer;
+  /** The server's INTERNALDATE, ISO, when it gave one. */
+  internalDate: string | null;
+}
+
+export interface IntakeOptions {
+  /** Mailbox id (the post id). */
+  mailbox: string;
+  account: ImapAccount;
+  folders: FolderNames;
+  store: TriageStore;
+  /** Hands a batch of messages to the queue; resolves once they are durable in Redis. */
+  accept: (messages: FetchedMessage[]) => Promise<void>;
+  /** Messages waiting in the triage queue; intake pauses above `maxBacklog`. */
+  backlog: () => Promise<number>;
+  logger: Logger;
+  /** Poll even without IDLE news this often. Default 30 s. */
+  pollIntervalMs?: number;
+  /** Messages fetched per IMAP FETCH. Default 200. */
+  batchSize?: number;
+  /** Pause fetching while this many messages wait in the triage queue. Default 5,000. */
+  maxBacklog?: number;
+  /** Lock expiry; renewed every third of it. Default 30 s. */
+  lockTtlMs?: number;
+  /** Identifies this replica in the lock value. */
+  owner: string;
+  /** Reconnect back-off cap. Default 30 s. */
+  maxBackoffMs?: number;
+  /** Filing requests are checked this often while idle. Default 250 ms. */
+  filingTickMs?: number;
+}
+
+const DEFAULTS = { pollIntervalMs: 30_000, batchSize: 200, maxBacklog: 5_000, lockTtlMs: 30_000, maxBackoffMs: 30_000, filingTickMs: 250 };
+
+export class ImapIntake {
+  private readonly o: IntakeOptions & typeof DEFAULTS;
+  private stopped = false;
+  private running: Promise<void> | null = null;
+  private client: ImapFlow | null = null;
+  private lockToken: string | null = null;
+  private wake: (() => void) | null = null;
+  private connected = false;
+  /** Times the loop (re)connected; for tests and metrics. */
+  connections = 0;
+
+  constructor(options: IntakeOptions) {
+    this.o = { ...DEFAULTS, ...options } as IntakeOptions & typeof DEFAULTS;
+  }
+
+  get isConnected(): boolean {
+    return this.connected;
+  }
+
+  /** True while this replica holds the mailbox's intake lock. */
+  get isActive(): boolean {
+    return this.lockToken !== null;
+  }
+
+  start(): void {
+    if (!this.running) this.running = this.loop();
+  }
+
+  /** Stops fetching, releases the lock, logs out. Idempotent. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wake?.();
+    const client = this.client;
+    if (client) {
+      try {
+        await Promise.race([client.logout(), sleep(2_000)]);
+      } catch {
+        client.close();
+      }
+    }
+    await this.running;
+  }
+
+  private async loop(): Promise<void> {
+    let attempt = 0;
+    while (!this.stopped) {
+      let renew: NodeJS.Timeout | null = null;
+      try {
+        this.lockToken = await this.acquireLock();
+        if (!this.lockToken) break;
+        renew = setInterval(() => void this.renewLock(), Math.floor(this.o.lockTtlMs / 3));
+        await this.session();
+        attempt = 0;
+      } catch (err) {
+        this.o.logger.warn({ mailbox: this.o.mailbox, err: errInfo(err), attempt }, 'imap intake: connection failed or dropped; reconnecting');
+      } finally {
+        if (renew) clearInterval(renew);
+        this.connected = false;
+        this.client = null;
+        if (this.lockToken) await this.o.store.releaseIntakeLock(this.o.mailbox, this.lockToken).catch(() => undefined);
+        this.lockToken = null;
+      }
+      if (this.stopped) break;
+      attempt++;
+      // Full jitter: replicas and mailboxes do not reconnect in step.
+      await this.pause(Math.random() * Math.min(this.o.maxBackoffMs, 500 * 2 ** Math.min(attempt, 10)));
+    }
+  }
+
+  private async acquireLock(): Promise<string | null> {
+    while (!this.stopped) {
+      try {
+        const token = await this.o.store.acquireIntakeLock(this.o.mailbox, this.o.lockTtlMs, this.o.owner);
+        if (token) return token;
+      } catch (err) {
+        this.o.logger.warn({ mailbox: this.o.mailbox, err: errInfo(err) }, 'imap intake: cannot reach Redis for the intake lock');
+      }
+      await this.pause(this.o.lockTtlMs / 3);
+    }
+    return null;
+  }
+
+  private async renewLock(): Promise<void> {
+    const token = this.lockToken;
+    if (!token) return;
+    try {
+      if (!(await this.o.store.renewIntakeLock(this.o.mailbox, token, this.o.lockTtlMs))) {
+        this.o.logger.warn({ mailbox: this.o.mailbox }, 'imap intake: lost the intake lock; another replica polls now');
+        this.lockToken = null;
+        this.client?.close();
+      }
+    } catch (err) {
+      this.o.logger.warn({ mailbox: this.o.mailbox, err: errInfo(err) }, 'imap intake: lock renewal failed');
+    }
+  }
+
+  private async session(): Promise<void> {
+    const a = this.o.account;
+    const client = new ImapFlow({
+      host: a.host,
+      port: a.port,
+      secure: a.secure,
+      auth: { user: a.user, pass: a.pass },
+      logger: false,
+      disableAutoIdle: true,
+      // The tests and operators want to see a dead server fast.
+      connectionTimeout: 15_000,
+      greetingTimeout: 10_000,
+    });
+    this.client = client;
+    const closed = new Promise<void>((resolve) => client.once('close', () => resolve()));
+    client.on('error', (err: unknown) => this.o.logger.warn({ mailbox: this.o.mailbox, err: errInfo(err) }, 'imap intake: client error'));
+    client.on('exists', () => this.wake?.());
+    await client.connect();
+    this.connected = true;
+    this.connections++;
+    this.o.logger.info({ mailbox: this.o.mailbox, folder: a.folder }, 'imap intake: connected');
+    await this.ensureFolders(client);
+
+    let lastPoll = 0;
+    while (!this.stopped && this.lockToken && client.usable) {
+      const lock = await client.getMailboxLock(a.folder);
+      try {
+        await this.fileMessages(client);
+        await this.catchUp(client);
+        await this.fileMessages(client);
+      } finally {
+        lock.release();
+      }
+      lastPoll = Date.now();
+      await this.idleUntilWork(client, closed, lastPoll);
+    }
+    if (!this.stopped && !client.usable) throw new Error('IMAP connection closed');
+  }
+
+  private async ensureFolders(client: ImapFlow): Promise<void> {
+    const existing = new Set((await client.list()).map((m) => m.path));
+    for (const folder of Object.values(this.o.folders)) {
+      if (!existing.has(folder)) {
+        await client.mailboxCreate(folder.split('/'));
+        this.o.logger.info({ mailbox: this.o.mailbox, folder }, 'imap intake: created folder');
+      }
+    }
+  }
+
+  /** Fetches everything after the checkpoint, in batches, pausing while the queue is too full. */
+  private async catchUp(client: ImapFlow): Promise<void> {
+    const box = client.mailbox;
+    if (!box) return;
+    const uidValidity = String(box.uidValidity);
+    const last = await this.o.store.getCursor(this.o.mailbox, uidValidity);
+    if (box.uidNext !== undefined && last >= box.uidNext - 1) return;
+    const uids = ((await client.search({ uid: `${last + 1}:*` }, { uid: true })) || []).filter((u) => u > last).sort((x, y) => x - y);
+    for (let i = 0; i < uids.length && !this.stopped && this.lockToken; i += this.o.batchSize) {
+      while (!this.stopped && (await this.o.backlog()) > this.o.maxBacklog) await this.pause(200);
+      const chunk = uids.slice(i, i + this.o.batchSize);
+      const batch: FetchedMessage[] = [];
+      for await (const msg of client.fetch(chunk.join(','), { uid: true, source: true, internalDate: true }, { uid: true })) {
+        if (!msg.source || msg.uid <= last) continue;
+        const date = msg.internalDate instanceof Date ? msg.internalDate.toISOString() : msg.internalDate ? new Date(msg.internalDate).toISOString() : null;
+        batch.push({ uidValidity, uid: msg.uid, raw: msg.source, internalDate: date });
+      }
+      if (batch.length > 0) await this.o.accept(batch);
+      const highest = chunk[chunk.length - 1]!;
+      if (!(await this.o.store.advanceCursor(this.o.mailbox, uidValidity, highest, this.lockToken ?? ''))) {
+        this.o.logger.warn({ mailbox: this.o.mailbox }, 'imap intake: fenced out while catching up; stopping this session');
+        this.lockToken = null;
+        return;
+      }
+      this.o.logger.debug({ mailbox: this.o.mailbox, count: batch.length, uid: highest }, 'imap intake: batch queued');
+    }
+  }
+
+  /** Moves messages whose outcome is durable to their folders, grouped per folder. */
+  private async fileMessages(client: ImapFlow): Promise<void> {
+    const box = client.mailbox;
+    if (!box) return;
+    const current = String(box.uidValidity);
+    for (;;) {
+      const pending = await this.o.store.pendingFilings(this.o.mailbox, 1000);
+      if (pending.length === 0) return;
+      const byFolder = new Map<string, number[]>();
+      for (const p of pending) {
+        // A UID of an older UIDVALIDITY means nothing now; the rescan re-files that message.
+        if (p.uidValidity !== current) continue;
+        byFolder.set(p.folder, [...(byFolder.get(p.folder) ?? []), p.uid]);
+      }
+      for (const [folder, uids] of byFolder) await client.messageMove(uids.join(','), folder, { uid: true });
+      await this.o.store.ackFilings(this.o.mailbox, pending.length);
+    }
+  }
+
+  /** IDLE until the server reports mail, a filing is due, the poll interval passes or we stop. */
+  private async idleUntilWork(client: ImapFlow, closed: Promise<void>, lastPoll: number): Promise<void> {
+    if (this.stopped || !client.usable) return;
+    let ticker: NodeJS.Timeout | null = null;
+    const woken = new Promise<void>((resolve) => {
+      this.wake = resolve;
+      ticker = setInterval(() => {
+        if (Date.now() - lastPoll >= this.o.pollIntervalMs) return resolve();
+        this.o.store
+          .fileQueueLength(this.o.mailbox)
+          .then((n) => n > 0 && resolve())
+          .catch(() => undefined);
+      }, this.o.filingTickMs);
+    });
+    const idling = client.idle().catch(() => undefined);
+    await Promise.race([woken, closed]);
+    if (ticker) clearInterval(ticker);
+    this.wake = null;
+    // The next command (the mailbox lock's SELECT check, SEARCH) ends IDLE.
+    void idling;
+  }
+
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(resolve, ms);
+      this.wake = () => {
+        clearTimeout(t);
+        resolve();
+      };
+    });
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+function errInfo(err: unknown): { message: string; code?: string } {
+  const e = err as { message?: string; code?: string };
+  return { message: e?.message ?? String(err), ...(e?.code ? { code: e.code } : {}) };
+}

@@ -1,0 +1,228 @@
+/**
+ * The pipeline's own state in Redis (BullMQ keeps its queues itself):
+ * cursors, raw messages, decisions, the file queue, reply limits and sent
+ * marks, tickets. Every key comes from keys.ts. No policy here: the
+ * callers decide, this module stores.
+ */
+import type { Redis } from 'ioredis';
+import type { Ticket } from '../../core/ticket.js';
+import { formatTicketId } from '../../core/ticket.js';
+import { keys } from './keys.js';
+
+/**
+ * Raw messages above this size are stored truncated: the head (where every
+ * text part and header is) is enough to decide, and Redis must not hold
+ * 30 MB scans. Staff then find the full message in the mailbox folder.
+ */
+export const RAW_STORE_LIMIT = 1024 * 1024;
+
+/** How long a raw message is kept: long enough for retries and staff e-mail. */
+export const RAW_TTL_SECONDS = 7 * 24 * 3600;
+
+/** How long a decision record is kept (de-duplication of re-delivered mail). */
+export const MESSAGE_TTL_SECONDS = 30 * 24 * 3600;
+
+export interface FileRequest {
+  uidValidity: string;
+  uid: number;
+  folder: string;
+  key: string;
+}
+
+export class TriageStore {
+  constructor(readonly redis: Redis) {}
+
+  // -- intake -------------------------------------------------------------
+
+  async getCursor(mailbox: string, uidValidity: string): Promise<number> {
+    return Number((await this.redis.get(keys.cursor(mailbox, uidValidity))) ?? 0);
+  }
+
+  /**
+   * Moves the cursor forward only, and only while `lockToken` still holds
+   * the mailbox's intake lock (fencing: a poller that lost its lock while
+   * paused cannot write). Returns false when fenced out.
+   */
+  async advanceCursor(mailbox: string, uidValidity: string, uid: number, lockToken: string): Promise<boolean> {
+    const ok = await this.redis.eval(
+      `if redis.call('GET', KEYS[2]) ~= ARGV[2] then return 0 end
+       local c = tonumber(redis.call('GET', KEYS[1]) or '0')
+       if tonumber(ARGV[1]) > c then redis.call('SET', KEYS[1], ARGV[1]) end
+       return 1`,
+      2,
+      keys.cursor(mailbox, uidValidity),
+      keys.intakeLock(mailbox),
+      String(uid),
+      lockToken,
+    );
+    return ok === 1;
+  }
+
+  // -- the intake lock: one active poller per mailbox ------------------------
+
+  /** Takes the lock if free; the token carries a fencing number that only grows. */
+  async acquireIntakeLock(mailbox: string, ttlMs: number, owner: string): Promise<string | null> {
+    const fence = await this.redis.incr(keys.intakeFence(mailbox));
+    const token = `${fence}:${owner}`;
+    const ok = await this.redis.set(keys.intakeLock(mailbox), token, 'PX', ttlMs, 'NX');
+    return ok === 'OK' ? token : null;
+  }
+
+  async renewIntakeLock(mailbox: string, token: string, ttlMs: number): Promise<boolean> {
+    const ok = await this.redis.eval(
+      "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end",
+      1,
+      keys.intakeLock(mailbox),
+      token,
+      String(ttlMs),
+    );
+    return ok === 1;
+  }
+
+  async releaseIntakeLock(mailbox: string, token: string): Promise<void> {
+    await this.redis.eval("if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end", 1, keys.intakeLock(mailbox), token);
+  }
+
+  async putRaw(key: string, raw: Buffer): Promise<{ truncated: boolean }> {
+    const truncated = raw.length > RAW_STORE_LIMIT;
+    await this.redis.set(keys.raw(key), truncated ? raw.subarray(0, RAW_STORE_LIMIT) : raw, 'EX', RAW_TTL_SECONDS);
+    return { truncated };
+  }
+
+  async getRaw(key: string): Promise<Buffer | null> {
+    return this.redis.getBuffer(keys.raw(key));
+  }
+
+  // -- decisions ----------------------------------------------------------
+
+  async getMessageState(key: string): Promise<Record<string, string>> {
+    return this.redis.hgetall(keys.message(key));
+  }
+
+  async setMessageState(key: string, fields: Record<string, string>): Promise<void> {
+    await this.redis.multi().hset(keys.message(key), fields).expire(keys.message(key), MESSAGE_TTL_SECONDS).exec();
+  }
+
+  async requestFiling(mailbox: string, request: FileRequest): Promise<void> {
+    await this.redis.rpush(keys.fileQueue(mailbox), JSON.stringify(request));
+  }
+
+  async pendingFilings(mailbox: string, max: number): Promise<FileRequest[]> {
+    const items = await this.redis.lrange(keys.fileQueue(mailbox), 0, max - 1);
+    return items.map((i) => JSON.parse(i) as FileRequest);
+  }
+
+  async ackFilings(mailbox: string, count: number): Promise<void> {
+    await this.redis.ltrim(keys.fileQueue(mailbox), count, -1);
+  }
+
+  async fileQueueLength(mailbox: string): Promise<number> {
+    return this.redis.llen(keys.fileQueue(mailbox));
+  }
+
+  // -- replies ------------------------------------------------------------
+
+  /**
+   * Takes one reply slot for a sender and request if fewer than `max` were
+   * taken within the window; atomic, so concurrent workers cannot both win.
+   * The slot is named by the message, so a retried job finds its own slot.
+   */
+  async takeReplySlot(post: string, sender: string, subjectKey: string, messageKey: string, nowMs: number, max: number, windowMs: number): Promise<boolean> {
+    const result = await this.redis.eval(
+      `local key = KEYS[1]
+       local now = tonumber(ARGV[1]) local window = tonumber(ARGV[2]) local max = tonumber(ARGV[3])
+       redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
+       if redis.call('ZSCORE', key, ARGV[4]) then return 1 end
+       if redis.call('ZCARD', key) >= max then return 0 end
+       redis.call('ZADD', key, now, ARGV[4])
+       redis.call('PEXPIRE', key, window)
+       return 1`,
+      1,
+      keys.replyLimit(post, sender, subjectKey),
+      String(nowMs),
+      String(windowMs),
+      String(max),
+      messageKey,
+    );
+    return result === 1;
+  }
+
+  /** `null` (never tried), `sending` (a send began; it may or may not have gone out) or `sent`. */
+  async getReplyState(key: string): Promise<string | null> {
+    return this.redis.get(keys.replyState(key));
+  }
+
+  /** Marks a send as begun; false when another attempt already began or finished it. */
+  async beginReply(key: string): Promise<boolean> {
+    return (await this.redis.set(keys.replyState(key), 'sending', 'EX', MESSAGE_TTL_SECONDS, 'NX')) === 'OK';
+  }
+
+  /** The SMTP server refused before accepting: the reply was not sent, a retry may send it. */
+  async abortReply(key: string): Promise<void> {
+    await this.redis.del(keys.replyState(key));
+  }
+
+  async markReplySent(key: string, replyMessageId: string, ticketId: string | null): Promise<void> {
+    const m = this.redis.multi().set(keys.replyState(key), 'sent', 'EX', MESSAGE_TTL_SECONDS);
+    if (ticketId) m.set(keys.replyThread(replyMessageId), ticketId, 'EX', MESSAGE_TTL_SECONDS);
+    await m.exec();
+  }
+
+  async ticketForReply(messageIds: string[]): Promise<string | null> {
+    if (messageIds.length === 0) return null;
+    const found = await this.redis.mget(...messageIds.map((id) => keys.replyThread(id)));
+    return found.find((v): v is string => typeof v === 'string') ?? null;
+  }
+
+  // -- tickets ------------------------------------------------------------
+
+  async ticketByMessage(key: string): Promise<string | null> {
+    return this.redis.get(keys.ticketByMessage(key));
+  }
+
+  async ticketBySender(post: string, sender: string, subjectKey: string): Promise<string | null> {
+    return this.redis.get(keys.ticketBySender(post, sender, subjectKey));
+  }
+
+  /** Claims "the open ticket of this sender and request" for `ticketId`; returns the ticket that already holds it, if any. */
+  async claimSenderTicket(post: string, sender: string, subjectKey: string, ticketId: string, windowSeconds: number): Promise<string | null> {
+    const key = keys.ticketBySender(post, sender, subjectKey);
+    if ((await this.redis.set(key, ticketId, 'EX', windowSeconds, 'NX')) === 'OK') return null;
+    return this.redis.get(key);
+  }
+
+  async getTicket(id: string): Promise<Ticket | null> {
+    const json = await this.redis.get(keys.ticket(id));
+    return json ? (JSON.parse(json) as Ticket) : null;
+  }
+
+  async nextTicketId(post: string, year: string): Promise<string> {
+    return formatTicketId(post, year, await this.redis.incr(keys.ticketSequence(post, year)));
+  }
+
+  /** Stores a new ticket and indexes it, in one transaction. */
+  async createTicket(ticket: Ticket, messageKey: string): Promise<void> {
+    await this.redis
+      .multi()
+      .set(keys.ticket(ticket.id), JSON.stringify(ticket))
+      .set(keys.ticketByMessage(messageKey), ticket.id, 'EX', MESSAGE_TTL_SECONDS)
+      .zadd(keys.ticketsByPost(ticket.post), Date.parse(ticket.createdAt), ticket.id)
+      .exec();
+  }
+
+  /** Attaches a message to an existing ticket (idempotent). */
+  async attachToTicket(ticketId: string, messageKey: string): Promise<Ticket | null> {
+    const ticket = await this.getTicket(ticketId);
+    if (!ticket) return null;
+    if (!ticket.messages.includes(messageKey)) ticket.messages.push(messageKey);
+    await this.redis.multi().set(keys.ticket(ticketId), JSON.stringify(ticket)).set(keys.ticketByMessage(messageKey), ticketId, 'EX', MESSAGE_TTL_SECONDS).exec();
+    return ticket;
+  }
+
+  async listTickets(post: string, limit: number): Promise<Ticket[]> {
+    const ids = await this.redis.zrevrange(keys.ticketsByPost(post), 0, limit - 1);
+    if (ids.length === 0) return [];
+    const rows = await this.redis.mget(...ids.map((id) => keys.ticket(id)));
+    return rows.filter((r): r is string => r !== null).map((r) => JSON.parse(r) as Ticket);
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * Sending mail (nodemailer, pooled SMTP). The only code that talks SMTP.
+ * Errors are classified once, here, into temporary (retry) and permanent
+ * (park): 4xx and connection failures are temporary; 5xx are permanent
+ * except 503 (bad sequence: a connection-state problem, worth a retry).
+ */
+import nodemailer, { type Transporter } from 'nodemailer';
+import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
+import { TriageError } from '../../runtime/errors.js';
+
+export interface OutgoingMail {
+  from: { name: string; address: string };
+  to: { name: string; address: string };
+  subject: string;
+  text: string;
+  messageId: string;
+  inReplyTo?: string | null;
+  references?: string[];
+  headers?: Record<string, string>;
+  attachments?: Array<{ filename: string; content: Buffer; contentType: string }>;
+}
+
+export interface MailSender {
+  send(mail: OutgoingMail): Promise<{ response: string }>;
+  close(): void;
+}
+
+export function createSmtpSender(url: string, opts: { maxConnections?: number } = {}): MailSender {
+  const transport: Transporter<SMTPTransport.SentMessageInfo> = nodemailer.createTransport({
+    url,
+    pool: true,
+    maxConnections: opts.maxConnections ?? 5,
+    maxMessages: 1000,
+    connectionTimeout: 15_000,
+    greetingTimeout: 15_000,
+    socketTimeout: 60_000,
+  } as SMTPTransport.Options);
+  return {
+    async send(mail) {
+      try {
+        const info = await transport.sendMail({
+          from: mail.from,
+          to: mail.to,
+          subject: mail.subject,
+          text: mail.text,
+          messageId: mail.messageId,
+          ...(mail.inReplyTo ? { inReplyTo: mail.inReplyTo } : {}),
+          ...(mail.references && mail.references.length > 0 ? { references: mail.references } : {}),
+          headers: mail.headers ?? {},
+          attachments: mail.attachments ?? [],
+          // An empty envelope sender would make bounces of our own replies
+          // unroutable; use the post's mailbox.
+          envelope: { from: mail.from.address, to: [mail.to.address] },
+        });
+        return { response: info.response };
+      } catch (err) {
+        throw classifySmtpError(err);
+      }
+    },
+    close: () => transport.close(),
+  };
+}
+
+export function classifySmtpError(err: unknown): TriageError {
+  const e = err as { responseCode?: number; code?: string; message?: string; command?: string };
+  const code = e.responseCode;
+  const permanent = typeof code === 'number' && code >= 500 && code !== 503;
+  const detail = `${code ?? e.code ?? 'error'}${e.command ? ` on ${e.command}` : ''}: ${e.message ?? String(err)}`;
+  return new TriageError(permanent ? 'SMTP_PERMANENT' : 'SMTP_TEMPORARY', detail, { cause: err });
+}

@@ -1,0 +1,117 @@
+/**
+ * Queue names, job payload schemas (each with a schemaVersion), job ids and
+ * retry policy: the contract between intake, workers and the CLI. Payloads
+ * are small (ids and decisions, never MIME): the raw message lives once in
+ * Redis under a bounded key (see adapters/redis/keys.ts).
+ */
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { CATEGORIES, LANGUAGES, PRIORITIES, PROBLEMS } from '../core/types.js';
+
+/**
+ * BullMQ key prefix. The braces are a Redis Cluster hash tag: every queue
+ * key hashes to one slot, which BullMQ's multi-key Lua scripts require.
+ */
+export const QUEUE_PREFIX = '{triage}';
+
+export const QUEUES = {
+  triage: 'triage',
+  autoReply: 'auto-reply',
+  route: 'route',
+} as const;
+export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
+
+/** Staff queue of one unit of one post, e.g. `staff.LMA.iv-status`. Staff tools consume these. */
+export function staffQueueName(post: string, queue: string): string {
+  return `staff.${post}.${queue}`;
+}
+
+/** A message's identity across the pipeline: post + hash of its Message-ID (or of its bytes when it has none). */
+export function messageKey(post: string, messageId: string | null, raw: Buffer): string {
+  const basis = messageId && messageId.trim() ? `id:${messageId.trim().toLowerCase()}` : `raw:${createHash('sha256').update(raw).digest('hex')}`;
+  return `${post}-${createHash('sha256').update(basis).digest('hex').slice(0, 32)}`;
+}
+
+/** Deterministic job ids: adding the same message twice is a no-op. */
+export const jobIds = {
+  triage: (key: string): string => `triage-${key}`,
+  autoReply: (key: string): string => `reply-${key}`,
+  route: (key: string): string => `route-${key}`,
+};
+
+const mailboxRef = z.object({
+  /** Mailbox id from config, e.g. `LMA`. */
+  mailbox: z.string(),
+  folder: z.string(),
+  uidValidity: z.string(),
+  uid: z.number().int().positive(),
+});
+export type MailboxRef = z.infer<typeof mailboxRef>;
+
+export const triageJobSchema = z.object({
+  schemaVersion: z.literal(1),
+  post: z.string(),
+  key: z.string(),
+  source: mailboxRef,
+  /** When intake saw the message (ISO); arrival for latency and SLA. */
+  receivedAt: z.string(),
+  size: z.number().int().nonnegative(),
+});
+export type TriageJob = z.infer<typeof triageJobSchema>;
+
+const decisionSchema = z.object({
+  category: z.enum(CATEGORIES),
+  caseNumber: z.string().nullable(),
+  lastName: z.string().nullable(),
+  problems: z.array(z.enum(PROBLEMS)),
+  autoReply: z.string().nullable(),
+  route: z.object({ queue: z.string(), priority: z.enum(PRIORITIES) }).nullable(),
+  replyLanguages: z.array(z.enum(LANGUAGES)),
+  emergency: z.boolean(),
+});
+
+export const autoReplyJobSchema = z.object({
+  schemaVersion: z.literal(1),
+  post: z.string(),
+  key: z.string(),
+  template: z.string(),
+  to: z.string(),
+  toName: z.string(),
+  subject: z.string(),
+  messageId: z.string().nullable(),
+  references: z.array(z.string()),
+  decision: decisionSchema,
+  ticketId: z.string().nullable(),
+  dueDate: z.string().nullable(),
+  receivedAt: z.string(),
+});
+export type AutoReplyJob = z.infer<typeof autoReplyJobSchema>;
+
+export const routeJobSchema = z.object({
+  schemaVersion: z.literal(1),
+  post: z.string(),
+  key: z.string(),
+  ticketId: z.string(),
+});
+export type RouteJob = z.infer<typeof routeJobSchema>;
+
+export const PAYLOAD_SCHEMAS = {
+  [QUEUES.triage]: triageJobSchema,
+  [QUEUES.autoReply]: autoReplyJobSchema,
+  [QUEUES.route]: routeJobSchema,
+} as const;
+
+/**
+ * Retry policy per queue, in one place. Exponential backoff with jitter so
+ * that a recovering SMTP or IMAP server is not hit by every worker at once.
+ * Completed jobs are kept a week so that their ids keep de-duplicating;
+ * failed jobs are kept until an admin retries or removes them.
+ */
+export const JOB_OPTIONS = {
+  [QUEUES.triage]: { attempts: 8, backoff: { type: 'exponential', delay: 1_000, jitter: 0.5 } },
+  [QUEUES.autoReply]: { attempts: 10, backoff: { type: 'exponential', delay: 2_000, jitter: 0.5 } },
+  [QUEUES.route]: { attempts: 10, backoff: { type: 'exponential', delay: 2_000, jitter: 0.5 } },
+} as const;
+
+export const KEEP_COMPLETED = { age: 7 * 24 * 3600, count: 200_000 };
+export const KEEP_FAILED = false as const;
