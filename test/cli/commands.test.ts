@@ -1,0 +1,78 @@
+/** The admin commands as admins run them: exit codes and messages. */
+import { execFile } from 'node:child_process';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { TRIAGE_BIN } from '../helpers/labelled-corpus.js';
+
+const run = promisify(execFile);
+const root = resolve(import.meta.dirname, '../..');
+const tmp = await mkdtemp(join(tmpdir(), 'triage-cli-'));
+afterAll(() => rm(tmp, { recursive: true, force: true }));
+
+async function triage(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [TRIAGE_BIN, ...args]);
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+describe('triage check-config', () => {
+  it('passes on the shipped config', async () => {
+    const r = await triage('check-config');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/config OK: 3 post\(s\)/);
+  });
+
+  it('fails on a broken copy, naming file, path and reason', async () => {
+    const dir = join(tmp, 'config');
+    await cp(join(root, 'config'), dir, { recursive: true });
+    const file = join(dir, 'posts/BNS.yaml');
+    await writeFile(file, (await readFile(file, 'utf8')).replace('slaBusinessDays: 5', 'slaBusinessDays: five'));
+    const r = await triage('check-config', '--config', dir);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/posts\/BNS\.yaml at queues\.iv-status\.slaBusinessDays: .*number/i);
+  });
+
+  it('fails when a template the config names is missing', async () => {
+    const dir = join(tmp, 'templates');
+    await cp(join(root, 'templates'), dir, { recursive: true });
+    await rm(join(dir, 'zh', 'niv_info.liquid'));
+    const r = await triage('check-config', '--templates', dir);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('posts/GUZ.yaml at replies.niv: template templates/zh/niv_info.liquid does not exist');
+  });
+});
+
+describe('triage classify', () => {
+  it('prints an error line for an unreadable file, decides the rest, and exits 1', async () => {
+    const sample = join(root, 'test/fixtures/corpus/LMA');
+    const r = await triage('classify', '--json', '--post', 'LMA', join(tmp, 'missing.eml'), sample);
+    expect(r.code).toBe(1);
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines[0]).toMatchObject({ file: join(tmp, 'missing.eml'), error: expect.stringContaining('ENOENT') });
+    expect(lines.length).toBeGreaterThan(10);
+    expect(Object.keys(lines[1]!).slice(0, 8)).toEqual(['file', 'messageId', 'category', 'caseNumber', 'lastName', 'problems', 'autoReply', 'route']);
+  });
+
+  it('rejects an unknown post clearly', async () => {
+    const r = await triage('classify', '--post', 'XYZ', join(root, 'test/fixtures/corpus/LMA'));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/POST_UNKNOWN: no post "XYZ"/);
+  });
+});
+
+describe('triage render', () => {
+  it('prints the subject and a bilingual body', async () => {
+    const r = await triage('render', '--post', 'GUZ', '--template', 'dv_info');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^Subject: .+\n\n/);
+    expect(r.stdout).toMatch(/[\u4e00-\u9fff]/);
+    expect(r.stdout).toMatch(/Kentucky Consular Center/);
+  });
+});
