@@ -7,6 +7,9 @@ import { ConfigError, TriageError } from '../runtime/errors.js';
 import { runClassify } from './classify-command.js';
 import { runCheckConfig } from './check-config-command.js';
 import { runRender } from './render-command.js';
+import { runStart } from './start-command.js';
+import { runJobs } from './jobs-command.js';
+import { runTickets } from './tickets-command.js';
 
 const program = new Command();
 program
@@ -45,6 +48,50 @@ program
   .option('--templates <dir>', 'templates folder')
   .action(async (opts: { template: string; post: string; eml?: string; lang?: string; config?: string; templates?: string }) => {
     process.exitCode = await runRender(opts, process.stdout);
+  });
+
+program
+  .command('start')
+  .description('run the pipeline: IMAP intake and all workers in one process (configured from the environment)')
+  .option('--roles <list>', 'only these roles, comma-separated: intake,triage,reply,route')
+  .action(async (opts: { roles?: string }) => {
+    await runStart(opts);
+  });
+
+const jobs = program.command('jobs').description('parked (failed) jobs');
+jobs
+  .command('failed')
+  .description('list parked jobs with their reason')
+  .option('--queue <name>', 'triage, auto-reply or route')
+  .option('--json', 'one JSON object per job', false)
+  .action(async (opts: { queue?: string; json?: boolean }) => {
+    process.exitCode = await runJobs('failed', opts, process.stdout);
+  });
+jobs
+  .command('retry')
+  .description('put parked jobs back to work')
+  .option('--queue <name>', 'triage, auto-reply or route')
+  .option('--id <jobId>', 'only this job')
+  .action(async (opts: { queue?: string; id?: string }) => {
+    process.exitCode = await runJobs('retry', opts, process.stdout);
+  });
+
+const tickets = program.command('tickets').description('staff tickets');
+tickets
+  .command('list')
+  .description('newest tickets of a post')
+  .addOption(new Option('--post <id>', 'post').default('LMA'))
+  .option('--limit <n>', 'how many', '50')
+  .option('--json', 'JSON Lines', false)
+  .action(async (opts: { post?: string; limit?: string; json?: boolean }) => {
+    process.exitCode = await runTickets('list', opts, process.stdout);
+  });
+tickets
+  .command('show')
+  .description('one ticket, whole')
+  .argument('<id>', 'ticket id, e.g. LMA-2026-000123')
+  .action(async (id: string) => {
+    process.exitCode = await runTickets('show', { id }, process.stdout);
   });
 
 try {

@@ -52,3 +52,17 @@ export function buildReplyContext(
     contacts: post.contacts,
   };
 }
+
+const REPLY_PREFIX = /^\s*(re|aw|res|sv|antw|回复|答复|回覆)\s*[:：]/i;
+
+/**
+ * The subject a reply is sent with: a reply to the sender's subject (`Re:`),
+ * so that mail clients thread it; the template's own subject only when the
+ * sender's message had none.
+ */
+export function replySubject(templateSubject: string, originalSubject: string): string {
+  if (REPLY_PREFIX.test(templateSubject)) return templateSubject;
+  const original = originalSubject.trim();
+  if (!original) return templateSubject;
+  return REPLY_PREFIX.test(original) ? original : `Re: ${original}`;
+}

@@ -17,7 +17,18 @@ export const ERROR_CODES = {
   IMAP_CONNECTION: 'The IMAP connection failed or was dropped; reconnecting.',
   REDIS_UNAVAILABLE: 'Redis is unreachable.',
   RAW_MESSAGE_MISSING: 'The raw message a job refers to is no longer stored.',
+  REPLY_UNCERTAIN: 'A previous attempt began sending this reply and died; it may have gone out. Parked so that nobody gets two replies: an admin checks the SMTP log and retries or removes the job.',
+  TICKET_MISSING: 'The ticket a routing job refers to does not exist.',
 } as const;
+
+/** Errors that no retry can fix: the job is parked for an admin at once. */
+export const PERMANENT_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  'SMTP_PERMANENT', 'RAW_MESSAGE_MISSING', 'PAYLOAD_INVALID', 'POST_UNKNOWN', 'TEMPLATE_NOT_FOUND', 'TEMPLATE_INVALID', 'REPLY_UNCERTAIN', 'TICKET_MISSING', 'CONFIG_INVALID',
+]);
+
+export function isPermanent(err: unknown): boolean {
+  return err instanceof TriageError && PERMANENT_CODES.has(err.code);
+}
 export type ErrorCode = keyof typeof ERROR_CODES;
 
 export class TriageError extends Error {

@@ -113,13 +113,14 @@ export function buildClosedDays(opts: ClosedDaysOptions): ClosedDays {
       }
     }
   };
-  // An observed day can fall in the year before its holiday (New Year's Day
-  // 2028, a Saturday, is observed on 2027-12-31) and a multi-day holiday can
-  // run into the next year, so a year is answered only with its neighbours loaded.
+  // The library lists a holiday under the year of its date, observed days
+  // included (New Year's Day 2028 observed on 2027-12-31 is in 2027's list),
+  // but a holiday of several days that starts in late December runs into
+  // January (Eswatini's Incwala, 2026-12-28 for six days), so a year is
+  // answered with the year before it loaded too.
   const ensureYear = (year: number): void => {
     loadYear(year - 1);
     loadYear(year);
-    loadYear(year + 1);
   };
   for (const year of opts.years) ensureYear(year);
 

@@ -192,18 +192,18 @@ export class ImapIntake {
     this.o.logger.info({ mailbox: this.o.mailbox, folder: a.folder }, 'imap intake: connected');
     await this.ensureFolders(client);
 
-    let lastPoll = 0;
-    while (!this.stopped && this.lockToken && client.usable) {
-      const lock = await client.getMailboxLock(a.folder);
-      try {
+    // This connection serves one mailbox only: hold its lock for the whole
+    // session and IDLE inside it (imapflow's rule for manual IDLE).
+    const lock = await client.getMailboxLock(a.folder);
+    try {
+      while (!this.stopped && this.lockToken && client.usable) {
         await this.fileMessages(client);
         await this.catchUp(client);
         await this.fileMessages(client);
-      } finally {
-        lock.release();
+        await this.idleUntilWork(client, closed, Date.now());
       }
-      lastPoll = Date.now();
-      await this.idleUntilWork(client, closed, lastPoll);
+    } finally {
+      lock.release();
     }
     if (!this.stopped && !client.usable) throw new Error('IMAP connection closed');
   }
@@ -224,7 +224,7 @@ export class ImapIntake {
     if (!box) return;
     const uidValidity = String(box.uidValidity);
     const last = await this.o.store.getCursor(this.o.mailbox, uidValidity);
-    if (box.uidNext !== undefined && last >= box.uidNext - 1) return;
+    // No shortcut on `uidNext`: imapflow does not refresh it while IDLE reports EXISTS.
     const uids = ((await client.search({ uid: `${last + 1}:*` }, { uid: true })) || []).filter((u) => u > last).sort((x, y) => x - y);
     for (let i = 0; i < uids.length && !this.stopped && this.lockToken; i += this.o.batchSize) {
       while (!this.stopped && (await this.o.backlog()) > this.o.maxBacklog) await this.pause(200);
@@ -283,8 +283,9 @@ export class ImapIntake {
     await Promise.race([woken, closed]);
     if (ticker) clearInterval(ticker);
     this.wake = null;
-    // The next command (the mailbox lock's SELECT check, SEARCH) ends IDLE.
-    void idling;
+    // A manual IDLE lasts until another command: NOOP ends it.
+    if (client.usable) await client.noop().catch(() => undefined);
+    await Promise.race([idling, closed]);
   }
 
   private pause(ms: number): Promise<void> {

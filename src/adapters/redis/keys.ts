@@ -22,6 +22,8 @@ export const keys = {
   /** Our reply's Message-ID -> the ticket it belongs to, so answers to our replies thread. */
   replyThread: (messageId: string) => `triage:reply-thread:${messageId}`,
   ticket: (ticketId: string) => `triage:ticket:${ticketId}`,
+  /** The message keys of a ticket, in arrival order (list; appended atomically). */
+  ticketMessages: (ticketId: string) => `triage:ticket-messages:${ticketId}`,
   ticketSequence: (post: string, year: string) => `triage:ticket-sequence:${post}:${year}`,
   /** Open ticket per sender + case + category, within the duplicate window. */
   ticketBySender: (post: string, sender: string, caseOrCategory: string) => `triage:ticket-by-sender:${post}:${sender}:${caseOrCategory}`,

@@ -192,8 +192,10 @@ export class TriageStore {
   }
 
   async getTicket(id: string): Promise<Ticket | null> {
-    const json = await this.redis.get(keys.ticket(id));
-    return json ? (JSON.parse(json) as Ticket) : null;
+    const [json, messages] = await Promise.all([this.redis.get(keys.ticket(id)), this.redis.lrange(keys.ticketMessages(id), 0, -1)]);
+    if (!json) return null;
+    const ticket = JSON.parse(json) as Ticket;
+    return { ...ticket, messages: messages.length > 0 ? messages : ticket.messages };
   }
 
   async nextTicketId(post: string, year: string): Promise<string> {
@@ -205,24 +207,32 @@ export class TriageStore {
     await this.redis
       .multi()
       .set(keys.ticket(ticket.id), JSON.stringify(ticket))
+      .del(keys.ticketMessages(ticket.id))
+      .rpush(keys.ticketMessages(ticket.id), ...ticket.messages)
       .set(keys.ticketByMessage(messageKey), ticket.id, 'EX', MESSAGE_TTL_SECONDS)
       .zadd(keys.ticketsByPost(ticket.post), Date.parse(ticket.createdAt), ticket.id)
       .exec();
   }
 
-  /** Attaches a message to an existing ticket (idempotent). */
+  /** Attaches a message to an existing ticket: atomic and idempotent, so concurrent duplicates all land. */
   async attachToTicket(ticketId: string, messageKey: string): Promise<Ticket | null> {
-    const ticket = await this.getTicket(ticketId);
-    if (!ticket) return null;
-    if (!ticket.messages.includes(messageKey)) ticket.messages.push(messageKey);
-    await this.redis.multi().set(keys.ticket(ticketId), JSON.stringify(ticket)).set(keys.ticketByMessage(messageKey), ticketId, 'EX', MESSAGE_TTL_SECONDS).exec();
-    return ticket;
+    await this.redis.eval(
+      "if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end if not redis.call('LPOS', KEYS[2], ARGV[1]) then redis.call('RPUSH', KEYS[2], ARGV[1]) end redis.call('SET', KEYS[3], ARGV[2], 'EX', ARGV[3]) return 1",
+      3,
+      keys.ticket(ticketId),
+      keys.ticketMessages(ticketId),
+      keys.ticketByMessage(messageKey),
+      messageKey,
+      ticketId,
+      String(MESSAGE_TTL_SECONDS),
+    );
+    return this.getTicket(ticketId);
   }
 
   async listTickets(post: string, limit: number): Promise<Ticket[]> {
     const ids = await this.redis.zrevrange(keys.ticketsByPost(post), 0, limit - 1);
     if (ids.length === 0) return [];
-    const rows = await this.redis.mget(...ids.map((id) => keys.ticket(id)));
-    return rows.filter((r): r is string => r !== null).map((r) => JSON.parse(r) as Ticket);
+    const tickets = await Promise.all(ids.map((id) => this.getTicket(id)));
+    return tickets.filter((t): t is Ticket => t !== null);
   }
 }

@@ -89,3 +89,15 @@ describe('reply languages', () => {
     expect(classify({ subject: 'IV Inquiry GUZ2023123456 Chen', newText: '您好，我想查询案件进度。' }, guz).replyLanguages).toEqual(['zh', 'en']);
   });
 });
+
+describe('replySubject', async () => {
+  const { replySubject } = await import('../../../src/core/compose-reply.js');
+  it.each([
+    ['Re: IV Inquiry LMA2023123456 Perez', 'IV Inquiry LMA2023123456 Perez', 'Re: IV Inquiry LMA2023123456 Perez'],
+    ['Your case is not at this post', 'IV Inquiry BGT2022456789 Rojas', 'Re: IV Inquiry BGT2022456789 Rojas'],
+    ['Your case is not at this post', 'RE: IV Inquiry BGT2022456789 Rojas', 'RE: IV Inquiry BGT2022456789 Rojas'],
+    ['Diversity Visa information', '', 'Diversity Visa information'],
+  ])('%j for %j -> %j', (template, original, expected) => {
+    expect(replySubject(template, original)).toBe(expected);
+  });
+});

@@ -1,0 +1,43 @@
+/** `triage jobs failed|retry`: parked jobs, their reason, and putting them back to work. */
+import { QUEUES } from '../contracts/queues.js';
+import { createQueues, createRedis } from '../adapters/queue/bullmq-queues.js';
+import { readEnvConfig } from '../runtime/env-config.js';
+
+const NAMES = Object.values(QUEUES);
+
+export async function runJobs(action: 'failed' | 'retry', opts: { queue?: string; id?: string; json?: boolean }, out: NodeJS.WritableStream): Promise<number> {
+  const env = readEnvConfig();
+  const redis = createRedis(env.redisUrl);
+  const queues = createQueues(redis);
+  try {
+    const selected = opts.queue ? [opts.queue] : NAMES;
+    const bad = selected.filter((q) => !(NAMES as string[]).includes(q));
+    if (bad.length) {
+      out.write(`unknown queue ${bad.join(', ')} (have: ${NAMES.join(', ')})\n`);
+      return 2;
+    }
+    const byName = { [QUEUES.triage]: queues.triage, [QUEUES.autoReply]: queues.autoReply, [QUEUES.route]: queues.route } as const;
+    let count = 0;
+    for (const name of selected) {
+      const queue = byName[name as keyof typeof byName];
+      const failed = opts.id ? [await queue.getJob(opts.id)].filter((j) => j && (j.failedReason ?? '') !== '') : await queue.getFailed(0, 999);
+      for (const job of failed) {
+        if (!job) continue;
+        count++;
+        if (action === 'retry') {
+          await job.retry('failed');
+          out.write(`retried ${name} ${job.id}\n`);
+        } else if (opts.json) {
+          out.write(`${JSON.stringify({ queue: name, id: job.id, attempts: job.attemptsMade, reason: job.failedReason, failedAt: job.finishedOn ? new Date(job.finishedOn).toISOString() : null })}\n`);
+        } else {
+          out.write(`${name}\t${job.id}\tattempts=${job.attemptsMade}\t${job.failedReason}\n`);
+        }
+      }
+    }
+    if (count === 0) out.write(action === 'retry' ? 'no failed job to retry\n' : 'no failed jobs\n');
+    return 0;
+  } finally {
+    await queues.close();
+    await redis.quit();
+  }
+}

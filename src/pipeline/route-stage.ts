@@ -1,0 +1,63 @@
+/**
+ * Stage 3b: a new ticket goes to its unit's staff queue and, by e-mail, to
+ * the unit's address, with a summary and the original message attached.
+ * Same sent-mark discipline as replies: staff get one e-mail per ticket.
+ */
+import type { Logger } from 'pino';
+import type { RouteJob } from '../contracts/queues.js';
+import type { TriageStore } from '../adapters/redis/triage-store.js';
+import type { MailSender } from '../adapters/smtp/smtp-sender.js';
+import { staffSubject, staffSummary, type Ticket } from '../core/ticket.js';
+import { RAW_STORE_LIMIT } from '../adapters/redis/triage-store.js';
+import { TriageError } from '../runtime/errors.js';
+import type { PostRuntime } from './post-runtime.js';
+
+export interface RouteDeps {
+  store: TriageStore;
+  posts: ReadonlyMap<string, PostRuntime>;
+  mail: MailSender;
+  /** Adds the ticket to the unit's staff queue (idempotent by ticket id). */
+  addStaffJob: (post: string, queue: string, ticket: Ticket) => Promise<void>;
+  logger: Logger;
+}
+
+export async function runRouteStage(job: RouteJob, deps: RouteDeps): Promise<'notified' | 'already-notified'> {
+  const post = deps.posts.get(job.post);
+  if (!post) throw new TriageError('POST_UNKNOWN', `no post ${job.post} configured`);
+  const ticket = await deps.store.getTicket(job.ticketId);
+  if (!ticket) throw new TriageError('TICKET_MISSING', `ticket ${job.ticketId} does not exist`);
+  const queue = post.config.queues[ticket.queue];
+  if (!queue) throw new TriageError('CONFIG_INVALID', `queue ${ticket.queue} of ticket ${ticket.id} is no longer configured`);
+
+  await deps.addStaffJob(post.config.id, ticket.queue, ticket);
+
+  const markKey = `staff-${ticket.id}`;
+  const state = await deps.store.getReplyState(markKey);
+  if (state === 'sent') return 'already-notified';
+  if (state === 'sending' || !(await deps.store.beginReply(markKey))) {
+    if ((await deps.store.getReplyState(markKey)) === 'sent') return 'already-notified';
+    throw new TriageError('REPLY_UNCERTAIN', `staff e-mail for ${ticket.id} was begun by an attempt that did not finish`);
+  }
+  const raw = await deps.store.getRaw(job.key);
+  let note = '';
+  if (!raw) note = '\nThe original message is no longer stored in Redis; find it in the mailbox folder by the subject above.\n';
+  else if (raw.length >= RAW_STORE_LIMIT) note = `\nThe original was larger than ${RAW_STORE_LIMIT / 1024 / 1024} MiB; the attachment holds its beginning. The full message is in the mailbox's processed folder.\n`;
+  const messageId = `<ticket-${ticket.id}@${post.config.mailbox.split('@')[1] ?? 'triage.invalid'}>`;
+  try {
+    await deps.mail.send({
+      from: { name: `Triage ${post.config.id}`, address: post.config.mailbox },
+      to: { name: queue.unit, address: queue.email },
+      subject: staffSubject(ticket),
+      text: staffSummary(ticket) + note,
+      messageId,
+      headers: { 'Auto-Submitted': 'auto-generated', 'X-Triage-Ticket': ticket.id, 'X-Auto-Response-Suppress': 'All' },
+      attachments: raw ? [{ filename: `${ticket.id}.eml`, content: raw, contentType: 'message/rfc822' }] : [],
+    });
+  } catch (err) {
+    await deps.store.abortReply(markKey);
+    throw err;
+  }
+  await deps.store.markReplySent(markKey, messageId, ticket.id);
+  deps.logger.info({ post: job.post, ticketId: ticket.id, queue: ticket.queue, priority: ticket.priority }, 'route: staff notified');
+  return 'notified';
+}

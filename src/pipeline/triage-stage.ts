@@ -1,0 +1,172 @@
+/**
+ * Stage 2: one queued message -> decision -> ticket (when routed) -> reply
+ * and route jobs -> filing request. Every step is idempotent, so a retry
+ * after a crash anywhere repeats nothing that was done: the decision record,
+ * the ticket-per-message index, the reply slot named by the message, and
+ * deterministic job ids.
+ */
+import type { Logger } from 'pino';
+import type { AutoReplyJob, RouteJob, TriageJob } from '../contracts/queues.js';
+import type { TriageStore } from '../adapters/redis/triage-store.js';
+import type { FolderNames } from '../adapters/imap/imap-intake.js';
+import type { NormalizedMessage, TriageDecision } from '../core/types.js';
+import { classifyMessage } from '../core/classify-message.js';
+import { requestSubjectKey, ticketIdInSubject, type Ticket } from '../core/ticket.js';
+import { localDate, slaDueDate } from '../core/business-days.js';
+import { parseMessage } from '../adapters/mime/parse-message.js';
+import { TriageError } from '../runtime/errors.js';
+import type { PostRuntime } from './post-runtime.js';
+
+export interface TriageDeps {
+  store: TriageStore;
+  posts: ReadonlyMap<string, PostRuntime>;
+  folders: (mailbox: string) => FolderNames;
+  addAutoReply: (job: AutoReplyJob) => Promise<void>;
+  addRoute: (job: RouteJob) => Promise<void>;
+  now: () => Date;
+  logger: Logger;
+  /** Called once per decided message (metrics). */
+  onDecision?: (post: string, decision: TriageDecision, outcome: string) => void;
+}
+
+/** How long a sender's further messages on the same case attach to the open ticket. */
+export const DUPLICATE_WINDOW_SECONDS = 7 * 24 * 3600;
+
+export type TriageOutcome = 'replied' | 'routed' | 'replied+routed' | 'ignored' | 'duplicate' | 'already-done';
+
+export async function runTriageStage(job: TriageJob, deps: TriageDeps): Promise<TriageOutcome> {
+  const { store } = deps;
+  const post = deps.posts.get(job.post);
+  if (!post) throw new TriageError('POST_UNKNOWN', `no post ${job.post} configured`);
+  const folders = deps.folders(job.source.mailbox);
+
+  const state = await store.getMessageState(job.key);
+  if (state.status === 'done') {
+    // Re-delivered (rescan after UIDVALIDITY change, or a replayed job): file it again, decide nothing.
+    await store.requestFiling(job.source.mailbox, { uidValidity: job.source.uidValidity, uid: job.source.uid, folder: state.folder ?? folders.processed, key: job.key });
+    return 'already-done';
+  }
+
+  const raw = await store.getRaw(job.key);
+  if (!raw) throw new TriageError('RAW_MESSAGE_MISSING', `raw message ${job.key} is no longer stored`);
+  const msg = await parseMessage(raw);
+  const decision = classifyMessage(msg, post.rules);
+  const sender = (msg.replyTo?.address || msg.from?.address || '').toLowerCase();
+  const subjectKey = requestSubjectKey(decision.caseNumber, decision.category);
+
+  let ticket: Ticket | null = null;
+  let newTicket = false;
+  if (decision.category !== 'auto_generated') {
+    const thread = await findThreadTicket(msg, post, store);
+    if (thread) ticket = await store.attachToTicket(thread, job.key);
+    else if (decision.route) ({ ticket, newTicket } = await openOrAttachTicket(job, msg, decision, sender, subjectKey, post, store));
+  }
+
+  let replied = false;
+  let duplicate = false;
+  if (decision.autoReply && sender) {
+    const limit = post.config.replyLimits.perSenderAndCase;
+    const slot = await store.takeReplySlot(post.config.id, sender, subjectKey, job.key, deps.now().getTime(), limit.max, limit.windowHours * 3600_000);
+    if (slot) {
+      await deps.addAutoReply({
+        schemaVersion: 1,
+        post: post.config.id,
+        key: job.key,
+        template: decision.autoReply,
+        to: sender,
+        toName: (msg.replyTo?.address ? msg.replyTo.name : msg.from?.name) ?? '',
+        subject: msg.subject,
+        messageId: msg.messageId,
+        references: [...msg.references, ...(msg.messageId ? [msg.messageId] : [])].slice(-20),
+        decision: pickDecision(decision),
+        ticketId: ticket?.id ?? null,
+        dueDate: ticket?.dueDate ?? null,
+        receivedAt: job.receivedAt,
+      });
+      replied = true;
+    } else {
+      duplicate = true;
+    }
+  }
+  if (ticket && newTicket) await deps.addRoute({ schemaVersion: 1, post: post.config.id, key: job.key, ticketId: ticket.id });
+
+  const folder = decision.category === 'auto_generated' ? folders.ignored : folders.processed;
+  await store.setMessageState(job.key, {
+    status: 'done',
+    folder,
+    decision: JSON.stringify(pickDecision(decision)),
+    ticketId: ticket?.id ?? '',
+    reply: replied ? 'queued' : duplicate ? 'suppressed-duplicate' : 'none',
+  });
+  await store.requestFiling(job.source.mailbox, { uidValidity: job.source.uidValidity, uid: job.source.uid, folder, key: job.key });
+
+  const outcome: TriageOutcome =
+    decision.category === 'auto_generated' ? 'ignored' : replied && ticket ? 'replied+routed' : replied ? 'replied' : ticket ? 'routed' : 'duplicate';
+  deps.onDecision?.(post.config.id, decision, outcome);
+  deps.logger.info(
+    { post: post.config.id, key: job.key, category: decision.category, problems: decision.problems, ticketId: ticket?.id, outcome, machineSignals: decision.machineSignals },
+    'triage: decided',
+  );
+  return outcome;
+}
+
+/** A reply to one of our replies, or a subject carrying our ticket id, belongs to that ticket. */
+async function findThreadTicket(msg: NormalizedMessage, post: PostRuntime, store: TriageStore): Promise<string | null> {
+  const inSubject = ticketIdInSubject(msg.subject, post.config.id);
+  if (inSubject && (await store.getTicket(inSubject))) return inSubject;
+  return store.ticketForReply([...(msg.inReplyTo ? [msg.inReplyTo] : []), ...msg.references]);
+}
+
+async function openOrAttachTicket(
+  job: TriageJob,
+  msg: NormalizedMessage,
+  decision: TriageDecision,
+  sender: string,
+  subjectKey: string,
+  post: PostRuntime,
+  store: TriageStore,
+): Promise<{ ticket: Ticket | null; newTicket: boolean }> {
+  const route = decision.route!;
+  // A retried job finds the ticket it already opened.
+  const mine = await store.ticketByMessage(job.key);
+  if (mine) return { ticket: await store.getTicket(mine), newTicket: true };
+  const tz = post.config.timezone;
+  const year = localDate(job.receivedAt, tz).slice(0, 4);
+  const id = await store.nextTicketId(post.config.id, year);
+  const existing = sender ? await store.claimSenderTicket(post.config.id, sender, `${subjectKey}:${decision.category}`, id, DUPLICATE_WINDOW_SECONDS) : null;
+  if (existing && (await store.getTicket(existing))) return { ticket: await store.attachToTicket(existing, job.key), newTicket: false };
+  const queue = post.config.queues[route.queue]!;
+  const ticket: Ticket = {
+    id,
+    post: post.config.id,
+    queue: route.queue,
+    unit: queue.unit,
+    category: decision.category,
+    priority: route.priority,
+    caseNumber: decision.caseNumber,
+    lastName: decision.lastName,
+    problems: decision.problems,
+    sender,
+    senderName: msg.from?.name ?? '',
+    subject: msg.subject,
+    receivedAt: job.receivedAt,
+    dueDate: slaDueDate(job.receivedAt, tz, queue.slaBusinessDays, post.isClosed),
+    messages: [job.key],
+    createdAt: job.receivedAt,
+  };
+  await store.createTicket(ticket, job.key);
+  return { ticket, newTicket: true };
+}
+
+function pickDecision(d: TriageDecision): AutoReplyJob['decision'] {
+  return {
+    category: d.category,
+    caseNumber: d.caseNumber,
+    lastName: d.lastName,
+    problems: d.problems,
+    autoReply: d.autoReply,
+    route: d.route,
+    replyLanguages: d.replyLanguages,
+    emergency: d.emergency,
+  };
+}

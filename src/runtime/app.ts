@@ -1,0 +1,201 @@
+/**
+ * Wiring: config + environment -> adapters -> stages -> running roles.
+ * `triage start` runs every role in one process; `workers/*` run one role
+ * each, for scaling. Nothing here decides anything about a message.
+ */
+import { join } from 'node:path';
+import type { Server } from 'node:http';
+import type { Worker } from 'bullmq';
+import type { Logger } from 'pino';
+import { QUEUES, jobIds, messageKey, type QueueName, type TriageJob } from '../contracts/queues.js';
+import { addJob, createQueues, createRedis, createWorker, isFinalFailure, jobOptions, type Queues } from '../adapters/queue/bullmq-queues.js';
+import { TriageStore } from '../adapters/redis/triage-store.js';
+import { ImapIntake, type FetchedMessage } from '../adapters/imap/imap-intake.js';
+import { createSmtpSender, type MailSender } from '../adapters/smtp/smtp-sender.js';
+import { TemplateRenderer } from '../adapters/templates/liquid-renderer.js';
+import { startHealthServer } from '../adapters/http/health-server.js';
+import { runTriageStage } from '../pipeline/triage-stage.js';
+import { runReplyStage } from '../pipeline/reply-stage.js';
+import { runRouteStage } from '../pipeline/route-stage.js';
+import { buildPostRuntimes, type PostRuntime } from '../pipeline/post-runtime.js';
+import { loadConfig } from './load-config.js';
+import { checkTemplates } from './check-templates.js';
+import { ConfigError } from './errors.js';
+import type { EnvConfig } from './env-config.js';
+import { createMetrics, type Metrics } from './metrics.js';
+import { projectRoot } from './paths.js';
+import { Shutdown } from './shutdown.js';
+
+export type Role = 'intake' | 'triage' | 'reply' | 'route';
+export const ALL_ROLES: readonly Role[] = ['intake', 'triage', 'reply', 'route'];
+
+export interface Running {
+  shutdown: Shutdown;
+  intakes: ImapIntake[];
+  queues: Queues;
+  store: TriageStore;
+  metrics: Metrics;
+  http: Server | null;
+  stop(reason?: string): Promise<void>;
+}
+
+/** Concurrency per role: enough to hide Redis/SMTP round trips on 2 cores. */
+const CONCURRENCY = { triage: 16, reply: 16, route: 4 } as const;
+
+/** Above nodemailer's 60 s socket timeout, so a slow send is never taken over and run twice. */
+const LOCK_DURATION_MS = 120_000;
+
+export async function startPipeline(env: EnvConfig, roles: readonly Role[], logger: Logger): Promise<Running> {
+  // Nothing starts on an invalid config or a missing template.
+  const config = await loadConfig(env.configDir);
+  const renderer = new TemplateRenderer(env.templatesDir ?? join(projectRoot(), 'templates'));
+  const templateIssues = await checkTemplates(config.posts.values(), renderer);
+  if (templateIssues.length > 0) throw new ConfigError(templateIssues);
+  for (const m of env.mailboxes) {
+    if (!config.posts.has(m.post)) throw new ConfigError([{ file: 'environment', path: `IMAP_URL (post ${m.post})`, message: `no post ${m.post} in ${config.dir}` }]);
+  }
+  const posts = buildPostRuntimes(config.posts.values(), new Date().getUTCFullYear());
+
+  const shutdown = new Shutdown(logger);
+  const redis = createRedis(env.redisUrl);
+  // The store's commands must fail (and the job retry) rather than hang while Redis is away.
+  const storeRedis = createRedis(env.redisUrl, { maxRetriesPerRequest: 3 });
+  for (const r of [redis, storeRedis]) r.on('error', (err) => logger.warn({ err: err.message }, 'redis: connection error'));
+  const store = new TriageStore(storeRedis);
+  const queues = createQueues(redis);
+  const metrics = createMetrics(() => queues.all());
+  const workers: Worker[] = [];
+  const intakes: ImapIntake[] = [];
+  let mail: MailSender | null = null;
+  const mailer = (): MailSender => (mail ??= createSmtpSender(env.smtpUrl));
+  const folders = () => env.folders;
+
+  if (roles.includes('intake')) {
+    for (const box of env.mailboxes) {
+      const intake = new ImapIntake({
+        mailbox: box.post,
+        account: box.account,
+        folders: env.folders,
+        store,
+        owner: env.instance,
+        pollIntervalMs: env.pollIntervalMs,
+        logger: logger.child({ mailbox: box.post }),
+        backlog: async () => {
+          const c = await queues.triage.getJobCounts('waiting', 'prioritized');
+          return (c.waiting ?? 0) + (c.prioritized ?? 0);
+        },
+        accept: (batch) => acceptBatch(box.post, box.account.folder, batch, store, queues),
+      });
+      intakes.push(intake);
+      intake.start();
+    }
+    if (env.mailboxes.length === 0) logger.warn('intake: no mailbox configured (set IMAP_URL or IMAP_URL_<POST>); only workers run');
+  }
+
+  const worker = <N extends QueueName>(name: N, concurrency: number, run: Parameters<typeof createWorker<N>>[3], onFinal?: (data: unknown, err: Error) => Promise<void>): void => {
+    const w = createWorker(name, redis, { concurrency, lockDuration: LOCK_DURATION_MS }, run);
+    w.on('error', (err) => logger.warn({ queue: name, err: err.message }, 'worker: error'));
+    w.on('failed', (job, err) => {
+      const reason = /^([A-Z_]+):/.exec(err.message)?.[1] ?? err.name;
+      metrics.failures.inc({ queue: name, reason });
+      const final = isFinalFailure(job, err);
+      logger.warn({ queue: name, jobId: job?.id, attempt: job?.attemptsMade, final, err: err.message }, final ? 'job parked' : 'job failed; will retry');
+      if (final && onFinal && job) void onFinal(job.data, err).catch((e: Error) => logger.error({ queue: name, jobId: job.id, err: e.message }, 'parking action failed'));
+    });
+    workers.push(w);
+  };
+
+  if (roles.includes('triage')) {
+    worker(
+      QUEUES.triage,
+      CONCURRENCY.triage,
+      (job) =>
+        runTriageStage(job, {
+          store,
+          posts,
+          folders,
+          now: () => new Date(),
+          logger,
+          addAutoReply: (j) => addJob(queues.autoReply, QUEUES.autoReply, j, jobIds.autoReply(j.key)),
+          addRoute: (j) => addJob(queues.route, QUEUES.route, j, jobIds.route(j.key)),
+          onDecision: (post, d, outcome) => metrics.messages.inc({ post, category: d.category, outcome }),
+        }),
+      // A message that cannot be decided is moved where an admin sees it.
+      async (data) => {
+        const job = data as TriageJob;
+        await store.requestFiling(job.source.mailbox, { uidValidity: job.source.uidValidity, uid: job.source.uid, folder: env.folders.failed, key: job.key });
+      },
+    );
+  }
+  if (roles.includes('reply')) {
+    worker(QUEUES.autoReply, CONCURRENCY.reply, (job) =>
+      runReplyStage(job, { store, posts, renderer, mail: mailer(), now: () => new Date(), logger, onSent: (post, ms) => {
+        metrics.replies.inc({ post });
+        metrics.replyLatency.observe({ post }, ms / 1000);
+      } }),
+    );
+  }
+  if (roles.includes('route')) {
+    worker(QUEUES.route, CONCURRENCY.route, (job) =>
+      runRouteStage(job, {
+        store,
+        posts,
+        mail: mailer(),
+        logger,
+        addStaffJob: async (post, queue, ticket) => {
+          await queues.staff(post, queue).add('ticket', ticket, { jobId: ticket.id, removeOnComplete: false, removeOnFail: false });
+        },
+      }),
+    );
+  }
+
+  let http: Server | null = null;
+  if (env.httpPort > 0) {
+    http = await startHealthServer(env.httpPort, {
+      registry: metrics.registry,
+      readiness: [
+        async () => ((await redis.ping()) === 'PONG' ? null : 'redis: no answer'),
+        async () => {
+          const down = intakes.filter((i) => !i.isConnected && i.isActive);
+          return down.length ? `imap: ${down.length} mailbox(es) not connected` : null;
+        },
+      ],
+    });
+  }
+
+  // Order: no new mail, then in-flight jobs finish, then connections close.
+  shutdown.add('intake', () => Promise.all(intakes.map((i) => i.stop())));
+  shutdown.add('workers', () => Promise.all(workers.map((w) => w.close())));
+  shutdown.add('smtp', async () => mail?.close());
+  shutdown.add('queues', () => queues.close());
+  shutdown.add('http', () => (http ? new Promise<void>((r) => http!.close(() => r())) : Promise.resolve()));
+  shutdown.add('redis', () => Promise.all([redis.quit().catch(() => redis.disconnect()), storeRedis.quit().catch(() => storeRedis.disconnect())]));
+  logger.info({ roles, mailboxes: env.mailboxes.map((m) => m.post), posts: [...posts.keys()] }, 'pipeline: started');
+  return { shutdown, intakes, queues, store, metrics, http, stop: (reason = 'stop') => shutdown.run(reason) };
+}
+
+const MESSAGE_ID_HEADER = /^message-id:[ \t]*(.*(?:\r?\n[ \t].*)*)/im;
+
+/** Intake -> Redis: the raw message stored (bounded), one triage job per message with a deterministic id. */
+async function acceptBatch(post: string, folder: string, batch: FetchedMessage[], store: TriageStore, queues: Queues): Promise<void> {
+  const jobs = [];
+  for (const m of batch) {
+    const head = m.raw.subarray(0, 64 * 1024).toString('latin1').split(/\r?\n\r?\n/)[0] ?? '';
+    const messageId = MESSAGE_ID_HEADER.exec(head)?.[1]?.replace(/\s+/g, '').trim() || null;
+    const key = messageKey(post, messageId, m.raw);
+    await store.putRaw(key, m.raw);
+    const data: TriageJob = {
+      schemaVersion: 1,
+      post,
+      key,
+      source: { mailbox: post, folder, uidValidity: m.uidValidity, uid: m.uid },
+      // The server's arrival time starts the SLA clock, not our fetch.
+      receivedAt: m.internalDate ?? new Date().toISOString(),
+      size: m.raw.length,
+    };
+    jobs.push({ name: QUEUES.triage, data, opts: jobOptions(QUEUES.triage, jobIds.triage(key)) });
+  }
+  await queues.triage.addBulk(jobs);
+}
+
+export type { PostRuntime };

@@ -1,0 +1,29 @@
+/** An EnvConfig pointing at the test's own servers (never the machine's shared Redis). */
+import type { EnvConfig } from '../../src/runtime/env-config.js';
+import { parseImapUrl } from '../../src/runtime/env-config.js';
+
+export function testEnv(opts: { redisUrl: string; smtpUrl: string; imapUrl?: string; post?: string; pollIntervalMs?: number }): EnvConfig {
+  return {
+    redisUrl: opts.redisUrl,
+    smtpUrl: opts.smtpUrl,
+    mailboxes: opts.imapUrl ? [{ post: opts.post ?? 'LMA', account: parseImapUrl(opts.imapUrl) }] : [],
+    httpPort: 0,
+    configDir: undefined,
+    templatesDir: undefined,
+    folders: { processed: 'Triage/Processed', ignored: 'Triage/Ignored', failed: 'Triage/Failed' },
+    pollIntervalMs: opts.pollIntervalMs ?? 5_000,
+    logLevel: 'silent',
+    instance: `test:${process.pid}`,
+  };
+}
+
+/** Polls until `check` is true or the time is up; returns the last value for the assertion. */
+export async function eventually<T>(read: () => Promise<T>, check: (v: T) => boolean, timeoutMs = 20_000, stepMs = 100): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  let value = await read();
+  while (!check(value) && Date.now() < until) {
+    await new Promise((r) => setTimeout(r, stepMs));
+    value = await read();
+  }
+  return value;
+}

@@ -1,0 +1,106 @@
+/**
+ * The live pipeline against real peers: its own redis-server, Dovecot and an
+ * SMTP sink. Mail is APPENDed to the IMAP inbox; the assertions are what
+ * applicants and staff see: replies, tickets, folders.
+ */
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pino } from 'pino';
+import { startRedis, type RedisHandle } from '../harness/redis-server.js';
+import { startDovecot, type DovecotHandle } from '../harness/dovecot-server.js';
+import { startSmtpSink, type SmtpSink } from '../harness/smtp-sink.js';
+import { startPipeline, ALL_ROLES, type Running } from '../../src/runtime/app.js';
+import { readLabels } from '../helpers/labelled-corpus.js';
+import { eventually, testEnv } from '../helpers/pipeline-env.js';
+
+const USER = 'ivlima@test';
+const PASS = 'secret';
+const corpusDir = resolve(import.meta.dirname, '../fixtures/corpus');
+const labels = readLabels(corpusDir).filter((l) => l.post === 'LMA');
+
+let redis: RedisHandle;
+let imap: DovecotHandle;
+let smtp: SmtpSink;
+let app: Running;
+
+beforeAll(async () => {
+  [redis, imap, smtp] = await Promise.all([startRedis(), startDovecot({ users: [{ user: USER, password: PASS }] }), startSmtpSink()]);
+  app = await startPipeline(testEnv({ redisUrl: redis.url, smtpUrl: smtp.url, imapUrl: imap.imapUrl(USER, PASS) }), ALL_ROLES, pino({ level: process.env.TRIAGE_TEST_LOG ?? 'silent' }));
+});
+
+afterAll(async () => {
+  await app?.stop('test end');
+  await Promise.all([redis?.stop(), imap?.stop(), smtp?.stop()]);
+});
+
+const count = (folder: string) => imap.count(USER, PASS, folder);
+
+describe('live pipeline, real Redis + Dovecot + SMTP', () => {
+  it('answers every person once, never a machine, opens tickets and files every message', async () => {
+    for (const l of labels) await imap.append(USER, PASS, 'INBOX', readFileSync(join(corpusDir, l.file)));
+    const persons = labels.filter((l) => !l.machine);
+    const machines = labels.filter((l) => l.machine);
+    const routed = labels.filter((l) => l.routed === true).length;
+    await eventually(() => count('INBOX'), (n) => n === 0, 60_000);
+    expect(await count('Triage/Processed')).toBe(persons.length);
+    expect(await count('Triage/Ignored')).toBe(machines.length);
+
+    // Replies and staff e-mails arrive at the sink.
+    await eventually(async () => smtp.messages.length, (n) => n >= persons.length, 30_000);
+    await new Promise((r) => setTimeout(r, 1_000));
+    const mails = await Promise.all(smtp.messages.map(async (m) => ({ m, p: await m.parsed() })));
+    const replies = mails.filter(({ p }) => p.headers.get('auto-submitted') === 'auto-replied');
+    const staff = mails.filter(({ p }) => p.headers.get('x-triage-ticket'));
+
+    // No machine is answered.
+    const machineSenders = new Set(machines.map((l) => addressOf(readFileSync(join(corpusDir, l.file), 'latin1'))).filter(Boolean));
+    for (const { m } of replies) for (const to of m.envelope.to) expect(machineSenders.has(to.toLowerCase())).toBe(false);
+    // Never two replies to one message.
+    const inReplyTo = replies.map(({ p }) => p.inReplyTo);
+    expect(new Set(inReplyTo).size).toBe(inReplyTo.length);
+    expect(replies.length).toBe(persons.length);
+
+    for (const { p } of replies) {
+      expect(p.from?.value[0]?.address).toBe('ivlima@state.example');
+      expect(p.subject).toMatch(/^(Re|RE|回复): /);
+      expect(p.references).toBeDefined();
+      expect(p.headers.get('x-auto-response-suppress')).toBe('All');
+    }
+
+    // Staff: one e-mail per new ticket, right unit, SLA date, original attached.
+    expect(staff.length).toBeGreaterThan(0);
+    for (const { p, m } of staff) {
+      expect(p.subject).toMatch(/^\[LMA-\d{4}-\d{6}\] .+ - due \d{4}-\d{2}-\d{2}/);
+      expect(m.envelope.to[0]).toMatch(/\.lima@state\.example$/);
+      // The original, attached whole as an .eml named after the ticket.
+      expect(m.raw.toString('latin1')).toMatch(/Content-Type: message\/rfc822;?\s*(name=)?[\s\S]*filename="?LMA-\d{4}-\d{6}\.eml/i);
+    }
+    const tickets = await app.store.listTickets('LMA', 100);
+    expect(tickets.length).toBe(staff.length);
+    // Every IV message with this post's case number has a ticket (fraud and general may add more).
+    expect(tickets.filter((t) => t.category.startsWith('iv_')).length).toBe(routed);
+    const urgent = labels.filter((l) => l.urgent).length;
+    expect(tickets.filter((t) => t.priority === 'urgent').length).toBe(urgent);
+  });
+
+  it('answers a sender once per case in 24 h and attaches the duplicate to the open ticket', async () => {
+    const before = smtp.messages.length;
+    const mail = (id: string) =>
+      `From: Rosa Quispe <rosa.dup@example.com>\r\nTo: IV Lima <ivlima@state.example>\r\nSubject: IV Inquiry LMA2023999001 Quispe\r\nMessage-ID: <${id}@example.com>\r\nDate: Mon, 23 Nov 2026 10:00:00 -0500\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nQuisiera saber el estado de mi caso. Teléfono +51 987 654 321\r\n`;
+    for (const id of ['dup1', 'dup2', 'dup3']) await imap.append(USER, PASS, 'INBOX', mail(id));
+    await eventually(() => count('INBOX'), (n) => n === 0, 30_000);
+    await eventually(async () => smtp.messages.length, (n) => n >= before + 2, 15_000);
+    await new Promise((r) => setTimeout(r, 1_500));
+    const fresh = await Promise.all(smtp.messages.slice(before).map((m) => m.parsed()));
+    expect(fresh.filter((p) => p.headers.get('auto-submitted') === 'auto-replied').length).toBe(1);
+    expect(fresh.filter((p) => p.headers.get('x-triage-ticket')).length).toBe(1);
+    const ticket = (await app.store.listTickets('LMA', 200)).find((t) => t.caseNumber === 'LMA2023999001');
+    expect(ticket?.messages.length).toBe(3);
+  });
+});
+
+function addressOf(raw: string): string | null {
+  const m = /^from:.*?<?([^\s<>"]+@[^\s<>"]+)>?\s*$/im.exec(raw);
+  return m?.[1]?.toLowerCase() ?? null;
+}

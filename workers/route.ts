@@ -1,0 +1,7 @@
+/**
+ * Runs only the `route` role, for scaling it on its own (see README,
+ * "Scaling"). Configured from the environment like `triage start`.
+ */
+import { runRoles } from '../src/runtime/run-roles.js';
+
+await runRoles(['route']);
