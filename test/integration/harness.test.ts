@@ -1,15 +1,15 @@
 /**
- * Proves the integration-test harnesses (test/harness/) against the real
+ * Proves the dev/test server harnesses (src/devstack/) against the real
  * servers: a private redis-server, a private Dovecot and the smtp-server sink.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { ImapFlow } from 'imapflow';
 import nodemailer from 'nodemailer';
-import { freePort } from '../harness/free-port.js';
-import { startRedis, type RedisHandle } from '../harness/redis-server.js';
-import { startDovecot, type DovecotHandle } from '../harness/dovecot-server.js';
-import { startSmtpSink, type SmtpSink } from '../harness/smtp-sink.js';
+import { freePort } from '../../src/devstack/free-port.js';
+import { startRedis, type RedisHandle } from '../../src/devstack/redis-server.js';
+import { startDovecot, type DovecotHandle } from '../../src/devstack/dovecot-server.js';
+import { startSmtpSink, type SmtpSink } from '../../src/devstack/smtp-sink.js';
 
 /** Timings of server start-ups, printed at the end of the run. */
 const timings: string[] = [];
