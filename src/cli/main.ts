@@ -10,6 +10,8 @@ import { runRender } from './render-command.js';
 import { runStart } from './start-command.js';
 import { runJobs } from './jobs-command.js';
 import { runTickets } from './tickets-command.js';
+import { runDev } from './dev-command.js';
+import { runSeed } from './seed-command.js';
 
 const program = new Command();
 program
@@ -56,6 +58,26 @@ program
   .option('--roles <list>', 'only these roles, comma-separated: intake,triage,reply,route')
   .action(async (opts: { roles?: string }) => {
     await runStart(opts);
+  });
+
+program
+  .command('dev')
+  .description('run the whole pipeline locally: private Redis, Dovecot and SMTP sink, demo mail seeded (needs redis-server and dovecot-imapd)')
+  .addOption(new Option('--post <id>', 'post whose mailbox is simulated').default('LMA'))
+  .option('--seed <dir>', 'folder of .eml to append (default: the fixture corpus of the post)')
+  .option('--http-port <n>', 'health and metrics port (0 = off)', '8080')
+  .option('--once', 'stop after the demo mail is processed', false)
+  .action(async (opts: { post: string; seed?: string; httpPort: string; once?: boolean }) => {
+    await runDev(opts);
+  });
+
+program
+  .command('seed')
+  .description('append .eml files (or folders of them) to an IMAP mailbox: demo data')
+  .argument('<paths...>', '.eml files or folders')
+  .option('--imap-url <url>', 'imap[s]://user:pass@host:port/INBOX (default: IMAP_URL)')
+  .action(async (paths: string[], opts: { imapUrl?: string }) => {
+    process.exitCode = await runSeed(paths, opts, process.stdout);
   });
 
 const jobs = program.command('jobs').description('parked (failed) jobs');
