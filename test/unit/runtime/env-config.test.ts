@@ -1,0 +1,50 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseImapUrl, readEnvConfig } from '../../../src/runtime/env-config.js';
+import { ConfigError } from '../../../src/runtime/errors.js';
+
+const tmp = await mkdtemp(join(tmpdir(), 'triage-env-'));
+afterAll(() => rm(tmp, { recursive: true, force: true }));
+
+describe('readEnvConfig', () => {
+  it('has working defaults for a local quick start', () => {
+    const c = readEnvConfig({});
+    expect(c).toMatchObject({ redisUrl: 'redis://127.0.0.1:6379', smtpUrl: 'smtp://127.0.0.1:1025', mailboxes: [], httpPort: 8080 });
+    expect(c.folders).toEqual({ processed: 'Triage/Processed', ignored: 'Triage/Ignored', failed: 'Triage/Failed' });
+  });
+
+  it('reads the main mailbox and further ones per post; secrets from *_FILE', async () => {
+    const secret = join(tmp, 'imap-url');
+    await writeFile(secret, 'imaps://iv%40guz:s%3Acret@mail.example.net/Inbox\n');
+    const c = readEnvConfig({ TRIAGE_POST: 'lma', IMAP_URL: 'imap://ivlima:pw@127.0.0.1:1143/INBOX', IMAP_URL_GUZ_FILE: secret });
+    expect(c.mailboxes).toEqual([
+      { post: 'LMA', account: { host: '127.0.0.1', port: 1143, secure: false, user: 'ivlima', pass: 'pw', folder: 'INBOX' } },
+      { post: 'GUZ', account: { host: 'mail.example.net', port: 993, secure: true, user: 'iv@guz', pass: 's:cret', folder: 'Inbox' } },
+    ]);
+  });
+
+  it('lists every bad variable at once', () => {
+    let error: unknown;
+    try {
+      readEnvConfig({ IMAP_URL: 'http://x', HTTP_PORT: 'eighty', REDIS_URL: 'localhost:6379', SMTP_URL_FILE: join(tmp, 'missing') });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const paths = (error as ConfigError).issues.map((i) => i.path).sort();
+    expect(paths).toEqual(['HTTP_PORT', 'IMAP_URL', 'REDIS_URL', 'SMTP_URL_FILE']);
+  });
+});
+
+describe('parseImapUrl', () => {
+  it('defaults the port by scheme and the folder to INBOX', () => {
+    expect(parseImapUrl('imap://u:p@h')).toMatchObject({ port: 143, secure: false, folder: 'INBOX' });
+    expect(parseImapUrl('imaps://u:p@h/')).toMatchObject({ port: 993, secure: true, folder: 'INBOX' });
+  });
+  it('refuses what is not an IMAP URL', () => {
+    expect(() => parseImapUrl('imap://h')).toThrow(/no user name/);
+    expect(() => parseImapUrl('smtp://u:p@h')).toThrow(/scheme must be imap/);
+  });
+});
