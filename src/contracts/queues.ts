@@ -32,9 +32,15 @@ export function messageKey(post: string, messageId: string | null, raw: Buffer):
   return `${post}-${createHash('sha256').update(basis).digest('hex').slice(0, 32)}`;
 }
 
-/** Deterministic job ids: adding the same message twice is a no-op. */
+/**
+ * Deterministic job ids: adding the same job twice is a no-op.
+ * A triage job is per mailbox copy (UIDVALIDITY + UID): fetching the same
+ * copy again (a crash before the checkpoint moved) adds nothing, while a
+ * second copy of one message (same Message-ID) gets its own job, which finds
+ * the message already decided and only files the copy.
+ */
 export const jobIds = {
-  triage: (key: string): string => `triage-${key}`,
+  triage: (key: string, uidValidity: string, uid: number): string => `triage-${key}-${uidValidity}-${uid}`,
   autoReply: (key: string): string => `reply-${key}`,
   route: (key: string): string => `route-${key}`,
 };

@@ -193,7 +193,7 @@ async function acceptBatch(post: string, folder: string, batch: FetchedMessage[]
       receivedAt: m.internalDate ?? new Date().toISOString(),
       size: m.raw.length,
     };
-    jobs.push({ name: QUEUES.triage, data, opts: jobOptions(QUEUES.triage, jobIds.triage(key)) });
+    jobs.push({ name: QUEUES.triage, data, opts: jobOptions(QUEUES.triage, jobIds.triage(key, m.uidValidity, m.uid)) });
   }
   await queues.triage.addBulk(jobs);
 }

@@ -100,6 +100,22 @@ describe('live pipeline, real Redis + Dovecot + SMTP', () => {
   });
 });
 
+describe('same message delivered twice (same Message-ID)', () => {
+  it('is decided and answered once, and both copies leave the inbox', async () => {
+    const before = smtp.messages.length;
+    const raw = `From: Kevin Ramos <kevin.twice@example.com>\r\nTo: IV Lima <ivlima@state.example>\r\nSubject: Missed IV appointment\r\nMessage-ID: <twice-1@example.com>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nNo pude asistir a mi entrevista. Caso LMA2023777001. Solicitante principal: Kevin Ramos. Celular +51 933 222 111\r\n`;
+    const processed = await count('Triage/Processed');
+    await imap.append(USER, PASS, 'INBOX', raw);
+    await imap.append(USER, PASS, 'INBOX', raw);
+    await eventually(() => count('INBOX'), (n) => n === 0, 30_000);
+    expect(await count('Triage/Processed')).toBe(processed + 2);
+    await eventually(async () => smtp.messages.length, (n) => n >= before + 2, 15_000);
+    await new Promise((r) => setTimeout(r, 1_000));
+    const fresh = await Promise.all(smtp.messages.slice(before).map((m) => m.parsed()));
+    expect(fresh.filter((p) => p.inReplyTo === '<twice-1@example.com>').length).toBe(1);
+  });
+});
+
 function addressOf(raw: string): string | null {
   const m = /^from:.*?<?([^\s<>"]+@[^\s<>"]+)>?\s*$/im.exec(raw);
   return m?.[1]?.toLowerCase() ?? null;
