@@ -9,7 +9,7 @@
 import type { Logger } from 'pino';
 import type { AutoReplyJob } from '../contracts/queues.js';
 import type { TriageStore } from '../adapters/redis/triage-store.js';
-import type { MailSender } from '../adapters/smtp/smtp-sender.js';
+import { deliveryUnknown, type MailSender } from '../adapters/smtp/smtp-sender.js';
 import type { TemplateRenderer } from '../adapters/templates/liquid-renderer.js';
 import { buildReplyContext, replySubject } from '../core/compose-reply.js';
 import type { TriageDecision } from '../core/types.js';
@@ -70,8 +70,10 @@ export async function runReplyStage(job: AutoReplyJob, deps: ReplyDeps): Promise
       headers: autoReplyHeaders(post.config.id),
     });
   } catch (err) {
-    // The server refused: nothing went out, so a retry (or an admin's) may send.
-    await deps.store.abortReply(job.key);
+    // Refused, or never connected: nothing went out, so a retry may send.
+    // Connection lost mid-transaction: it may have gone out; the mark stays
+    // and the retry parks the job (REPLY_UNCERTAIN) rather than send twice.
+    if (!deliveryUnknown(err)) await deps.store.abortReply(job.key);
     throw err;
   }
   await deps.store.markReplySent(job.key, messageId, job.ticketId);

@@ -6,7 +6,7 @@
 import type { Logger } from 'pino';
 import type { RouteJob } from '../contracts/queues.js';
 import type { TriageStore } from '../adapters/redis/triage-store.js';
-import type { MailSender } from '../adapters/smtp/smtp-sender.js';
+import { deliveryUnknown, type MailSender } from '../adapters/smtp/smtp-sender.js';
 import { staffSubject, staffSummary, type Ticket } from '../core/ticket.js';
 import { RAW_STORE_LIMIT } from '../adapters/redis/triage-store.js';
 import { TriageError } from '../runtime/errors.js';
@@ -54,7 +54,10 @@ export async function runRouteStage(job: RouteJob, deps: RouteDeps): Promise<'no
       attachments: raw ? [{ filename: `${ticket.id}.eml`, content: raw, contentType: 'message/rfc822' }] : [],
     });
   } catch (err) {
-    await deps.store.abortReply(markKey);
+    // Refused, or never connected: nothing went out, so a retry may send.
+    // Connection lost mid-transaction: it may have gone out; the mark stays
+    // and the retry parks the job (REPLY_UNCERTAIN) rather than send twice.
+    if (!deliveryUnknown(err)) await deps.store.abortReply(markKey);
     throw err;
   }
   await deps.store.markReplySent(markKey, messageId, ticket.id);

@@ -85,6 +85,7 @@ export async function startPipeline(env: EnvConfig, roles: readonly Role[], logg
           return (c.waiting ?? 0) + (c.prioritized ?? 0);
         },
         accept: (batch) => acceptBatch(box.post, box.account.folder, batch, store, queues),
+        recover: (batch) => recoverBatch(box.post, box.account.folder, batch, store, queues, env.folders.processed),
       });
       intakes.push(intake);
       intake.start();
@@ -174,15 +175,30 @@ export async function startPipeline(env: EnvConfig, roles: readonly Role[], logg
   return { shutdown, intakes, queues, store, metrics, http, stop: (reason = 'stop') => shutdown.run(reason) };
 }
 
+/** Messages left in the inbox below the checkpoint: file the decided ones, queue the rest again. */
+async function recoverBatch(post: string, folder: string, batch: FetchedMessage[], store: TriageStore, queues: Queues, processed: string): Promise<void> {
+  const undecided: FetchedMessage[] = [];
+  for (const m of batch) {
+    const key = messageKey(post, messageIdOf(m.raw), m.raw);
+    const state = await store.getMessageState(key);
+    if (state.status === 'done') await store.requestFiling(post, { uidValidity: m.uidValidity, uid: m.uid, folder: state.folder ?? processed, key });
+    else undecided.push(m);
+  }
+  if (undecided.length > 0) await acceptBatch(post, folder, undecided, store, queues);
+}
+
+function messageIdOf(raw: Buffer): string | null {
+  const head = raw.subarray(0, 64 * 1024).toString('latin1').split(/\r?\n\r?\n/)[0] ?? '';
+  return MESSAGE_ID_HEADER.exec(head)?.[1]?.replace(/\s+/g, '').trim() || null;
+}
+
 const MESSAGE_ID_HEADER = /^message-id:[ \t]*(.*(?:\r?\n[ \t].*)*)/im;
 
 /** Intake -> Redis: the raw message stored (bounded), one triage job per message with a deterministic id. */
 async function acceptBatch(post: string, folder: string, batch: FetchedMessage[], store: TriageStore, queues: Queues): Promise<void> {
   const jobs = [];
   for (const m of batch) {
-    const head = m.raw.subarray(0, 64 * 1024).toString('latin1').split(/\r?\n\r?\n/)[0] ?? '';
-    const messageId = MESSAGE_ID_HEADER.exec(head)?.[1]?.replace(/\s+/g, '').trim() || null;
-    const key = messageKey(post, messageId, m.raw);
+    const key = messageKey(post, messageIdOf(m.raw), m.raw);
     await store.putRaw(key, m.raw);
     const data: TriageJob = {
       schemaVersion: 1,

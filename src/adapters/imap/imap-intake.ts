@@ -52,6 +52,13 @@ export interface IntakeOptions {
   store: TriageStore;
   /** Hands a batch of messages to the queue; resolves once they are durable in Redis. */
   accept: (messages: FetchedMessage[]) => Promise<void>;
+  /**
+   * Messages still in the inbox below the checkpoint at session start: their
+   * filing was lost (a connection dropped mid-MOVE) or they are in flight.
+   * The caller re-files decided ones and re-queues the rest (a no-op for jobs
+   * that still exist).
+   */
+  recover: (messages: FetchedMessage[]) => Promise<void>;
   /** Messages waiting in the triage queue; intake pauses above `maxBacklog`. */
   backlog: () => Promise<number>;
   logger: Logger;
@@ -118,11 +125,15 @@ export class ImapIntake {
 
   private async loop(): Promise<void> {
     let attempt = 0;
+    // Kept across reconnects: after a blip (IMAP or Redis) this replica takes
+    // its own lock back at once instead of waiting for it to expire.
+    let previousToken: string | null = null;
     while (!this.stopped) {
       let renew: NodeJS.Timeout | null = null;
       try {
-        this.lockToken = await this.acquireLock();
+        this.lockToken = await this.acquireLock(previousToken);
         if (!this.lockToken) break;
+        previousToken = this.lockToken;
         renew = setInterval(() => void this.renewLock(), Math.floor(this.o.lockTtlMs / 3));
         await this.session();
         attempt = 0;
@@ -131,20 +142,38 @@ export class ImapIntake {
       } finally {
         if (renew) clearInterval(renew);
         this.connected = false;
-        this.client = null;
-        if (this.lockToken) await this.o.store.releaseIntakeLock(this.o.mailbox, this.lockToken).catch(() => undefined);
+        await this.closeClient();
+        if (this.lockToken === null) previousToken = null;
         this.lockToken = null;
       }
-      if (this.stopped) break;
+      if (this.stopped) {
+        if (previousToken) await this.o.store.releaseIntakeLock(this.o.mailbox, previousToken).catch(() => undefined);
+        break;
+      }
       attempt++;
       // Full jitter: replicas and mailboxes do not reconnect in step.
       await this.pause(Math.random() * Math.min(this.o.maxBackoffMs, 500 * 2 ** Math.min(attempt, 10)));
     }
   }
 
-  private async acquireLock(): Promise<string | null> {
+  /** Closes the session's connection whatever state it is in: a dropped session must not leak a server login. */
+  private async closeClient(): Promise<void> {
+    const client = this.client;
+    this.client = null;
+    if (!client) return;
+    try {
+      if (client.usable) await Promise.race([client.logout(), sleep(2_000)]);
+    } catch {
+      // logout failed: close below
+    }
+    client.close();
+  }
+
+  private async acquireLock(previousToken: string | null): Promise<string | null> {
     while (!this.stopped) {
       try {
+        if (previousToken && (await this.o.store.renewIntakeLock(this.o.mailbox, previousToken, this.o.lockTtlMs))) return previousToken;
+        previousToken = null;
         const token = await this.o.store.acquireIntakeLock(this.o.mailbox, this.o.lockTtlMs, this.o.owner);
         if (token) return token;
       } catch (err) {
@@ -196,6 +225,7 @@ export class ImapIntake {
     // session and IDLE inside it (imapflow's rule for manual IDLE).
     const lock = await client.getMailboxLock(a.folder);
     try {
+      await this.recoverBelowCheckpoint(client);
       while (!this.stopped && this.lockToken && client.usable) {
         await this.fileMessages(client);
         await this.catchUp(client);
@@ -229,12 +259,7 @@ export class ImapIntake {
     for (let i = 0; i < uids.length && !this.stopped && this.lockToken; i += this.o.batchSize) {
       while (!this.stopped && (await this.o.backlog()) > this.o.maxBacklog) await this.pause(200);
       const chunk = uids.slice(i, i + this.o.batchSize);
-      const batch: FetchedMessage[] = [];
-      for await (const msg of client.fetch(chunk.join(','), { uid: true, source: true, internalDate: true }, { uid: true })) {
-        if (!msg.source || msg.uid <= last) continue;
-        const date = msg.internalDate instanceof Date ? msg.internalDate.toISOString() : msg.internalDate ? new Date(msg.internalDate).toISOString() : null;
-        batch.push({ uidValidity, uid: msg.uid, raw: msg.source, internalDate: date });
-      }
+      const batch = await this.fetchBatch(client, chunk, uidValidity, last);
       if (batch.length > 0) await this.o.accept(batch);
       const highest = chunk[chunk.length - 1]!;
       if (!(await this.o.store.advanceCursor(this.o.mailbox, uidValidity, highest, this.lockToken ?? ''))) {
@@ -244,6 +269,30 @@ export class ImapIntake {
       }
       this.o.logger.debug({ mailbox: this.o.mailbox, count: batch.length, uid: highest }, 'imap intake: batch queued');
     }
+  }
+
+  private async recoverBelowCheckpoint(client: ImapFlow): Promise<void> {
+    const box = client.mailbox;
+    if (!box) return;
+    const uidValidity = String(box.uidValidity);
+    const last = await this.o.store.getCursor(this.o.mailbox, uidValidity);
+    if (last === 0) return;
+    const uids = ((await client.search({ uid: `1:${last}` }, { uid: true })) || []).filter((u) => u <= last);
+    for (let i = 0; i < uids.length && !this.stopped; i += this.o.batchSize) {
+      const batch = await this.fetchBatch(client, uids.slice(i, i + this.o.batchSize), uidValidity, 0);
+      if (batch.length > 0) await this.o.recover(batch);
+    }
+    if (uids.length > 0) this.o.logger.info({ mailbox: this.o.mailbox, count: uids.length }, 'imap intake: re-checked messages left below the checkpoint');
+  }
+
+  private async fetchBatch(client: ImapFlow, uids: number[], uidValidity: string, after: number): Promise<FetchedMessage[]> {
+    const batch: FetchedMessage[] = [];
+    for await (const msg of client.fetch(uids.join(','), { uid: true, source: true, internalDate: true }, { uid: true })) {
+      if (!msg.source || msg.uid <= after) continue;
+      const date = msg.internalDate instanceof Date ? msg.internalDate.toISOString() : msg.internalDate ? new Date(msg.internalDate).toISOString() : null;
+      batch.push({ uidValidity, uid: msg.uid, raw: msg.source, internalDate: date });
+    }
+    return batch;
   }
 
   /** Moves messages whose outcome is durable to their folders, grouped per folder. */
@@ -260,7 +309,11 @@ export class ImapIntake {
         if (p.uidValidity !== current) continue;
         byFolder.set(p.folder, [...(byFolder.get(p.folder) ?? []), p.uid]);
       }
-      for (const [folder, uids] of byFolder) await client.messageMove(uids.join(','), folder, { uid: true });
+      for (const [folder, uids] of byFolder) {
+        // imapflow answers `false` instead of throwing when the MOVE did not
+        // complete: keep the requests and let the session restart.
+        if ((await client.messageMove(uids.join(','), folder, { uid: true })) === false) throw new Error(`MOVE to ${folder} failed`);
+      }
       await this.o.store.ackFilings(this.o.mailbox, pending.length);
     }
   }

@@ -22,6 +22,9 @@ export const RAW_TTL_SECONDS = 7 * 24 * 3600;
 /** How long a decision record is kept (de-duplication of re-delivered mail). */
 export const MESSAGE_TTL_SECONDS = 30 * 24 * 3600;
 
+/** Attempts to record a sent reply while Redis is away (about a minute in all). */
+const MARK_SENT_ATTEMPTS = 15;
+
 export interface FileRequest {
   uidValidity: string;
   uid: number;
@@ -162,10 +165,23 @@ export class TriageStore {
     await this.redis.del(keys.replyState(key));
   }
 
+  /**
+   * Records a sent reply. Retried through a Redis outage of up to about a
+   * minute (it is idempotent): if it gave up, the job would be retried, find
+   * `sending`, and park a reply that did go out.
+   */
   async markReplySent(key: string, replyMessageId: string, ticketId: string | null): Promise<void> {
-    const m = this.redis.multi().set(keys.replyState(key), 'sent', 'EX', MESSAGE_TTL_SECONDS);
-    if (ticketId) m.set(keys.replyThread(replyMessageId), ticketId, 'EX', MESSAGE_TTL_SECONDS);
-    await m.exec();
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const m = this.redis.multi().set(keys.replyState(key), 'sent', 'EX', MESSAGE_TTL_SECONDS);
+        if (ticketId) m.set(keys.replyThread(replyMessageId), ticketId, 'EX', MESSAGE_TTL_SECONDS);
+        await m.exec();
+        return;
+      } catch (err) {
+        if (attempt >= MARK_SENT_ATTEMPTS) throw err;
+        await new Promise((r) => setTimeout(r, Math.min(5_000, 250 * 2 ** attempt)));
+      }
+    }
   }
 
   async ticketForReply(messageIds: string[]): Promise<string | null> {

@@ -61,10 +61,27 @@ export function createSmtpSender(url: string, opts: { maxConnections?: number } 
   };
 }
 
-export function classifySmtpError(err: unknown): TriageError {
+/** Failures that happen before a connection can carry a message: nothing was sent. */
+const BEFORE_SENDING = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|Greeting never received|connect ETIMEDOUT/i;
+
+export interface SmtpFailure extends TriageError {
+  /** True when the server may have accepted the message (the connection died mid-transaction). */
+  deliveryUnknown: boolean;
+}
+
+export function classifySmtpError(err: unknown): SmtpFailure {
   const e = err as { responseCode?: number; code?: string; message?: string; command?: string };
   const code = e.responseCode;
   const permanent = typeof code === 'number' && code >= 500 && code !== 503;
   const detail = `${code ?? e.code ?? 'error'}${e.command ? ` on ${e.command}` : ''}: ${e.message ?? String(err)}`;
-  return new TriageError(permanent ? 'SMTP_PERMANENT' : 'SMTP_TEMPORARY', detail, { cause: err });
+  const failure = new TriageError(permanent ? 'SMTP_PERMANENT' : 'SMTP_TEMPORARY', detail, { cause: err }) as SmtpFailure;
+  // A reply code means the server refused; a connect-phase error means we
+  // never got to DATA. Anything else (a connection lost mid-transaction) may
+  // have delivered the message: sending again could answer twice.
+  failure.deliveryUnknown = typeof code !== 'number' && !BEFORE_SENDING.test(`${e.code ?? ''} ${e.message ?? ''}`);
+  return failure;
+}
+
+export function deliveryUnknown(err: unknown): boolean {
+  return (err as Partial<SmtpFailure>)?.deliveryUnknown === true;
 }

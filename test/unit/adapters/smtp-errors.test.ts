@@ -18,3 +18,14 @@ describe('classifySmtpError', () => {
     expect(e.message).toContain('refused');
   });
 });
+
+describe('deliveryUnknown', () => {
+  it.each<[{ responseCode?: number; code: string; command?: string; message?: string }, boolean, string]>([
+    [{ responseCode: 451, code: 'EMESSAGE' }, false, 'the server refused with a code'],
+    [{ code: 'ESOCKET', message: 'connect ECONNREFUSED 127.0.0.1:25' }, false, 'never connected'],
+    [{ code: 'ETIMEDOUT', message: 'Greeting never received' }, false, 'no greeting'],
+    [{ code: 'ECONNECTION', command: 'CONN', message: 'Connection closed unexpectedly' }, true, 'lost mid-transaction'],
+  ])('%j -> %s (%s)', (err, unknown, _why) => {
+    expect(classifySmtpError(Object.assign(new Error(err.message ?? 'x'), err)).deliveryUnknown).toBe(unknown);
+  });
+});
