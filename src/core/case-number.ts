@@ -60,7 +60,16 @@ export function pickCaseNumber(
   return null;
 }
 
-/** The text with every case number removed (so that its digits are not read as a phone number). */
-export function withoutCaseNumbers(text: string): string {
-  return text.replace(CASE_NUMBER, ' ');
+/**
+ * The text with every case number removed (so that its digits are not read
+ * as a phone number). Only real case numbers: `Cel: 11 5555-0198` stays.
+ */
+export function withoutCaseNumbers(text: string, notPrefixes: ReadonlySet<string> = new Set()): string {
+  let out = '';
+  let at = 0;
+  for (const hit of findCaseNumbers(text, notPrefixes)) {
+    out += `${text.slice(at, hit.index)} `;
+    at = hit.end;
+  }
+  return out + text.slice(at);
 }

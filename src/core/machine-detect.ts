@@ -40,10 +40,6 @@ const PRESENCE_HEADERS = [
   'x-failed-recipients',
   'x-ms-exchange-message-is-ndr',
   'x-ms-exchange-generated-message-source',
-  'x-zendesk-from-account-id',
-  'x-freshdesk-ticket-id',
-  'x-otrs-loop',
-  'x-rt-loop-prevention',
   'x-campaign',
   'x-mailchimp-id',
   'x-triage-auto-reply',
@@ -51,6 +47,9 @@ const PRESENCE_HEADERS = [
 
 /** Characters of new text in which a message may declare itself automatic. */
 const SELF_DECLARED_WITHIN = 1500;
+
+/** `X-Zendesk-*`, `X-Freshdesk-*`, `X-OTRS-*`, `X-Helpdesk-*`, `RT-Ticket`, `X-Ticket-ID`... */
+const HELPDESK_HEADER = /^(x-(zendesk|freshdesk|otrs|helpdesk|helpscout|kayako|jira|servicenow|ticket)[-\w]*|rt-ticket|x-rt-[-\w]+)$/;
 
 const REPORT_TYPES = /^(multipart\/report|message\/delivery-status|message\/global-delivery-status|message\/disposition-notification|message\/feedback-report)$/;
 
@@ -64,6 +63,9 @@ export function detectMachineSignals(msg: NormalizedMessage, rules: MachineRules
     const values = header(name);
     if (values.length > 0 && !values.every((v) => /^\s*(no|false|0)?\s*$/i.test(v))) signals.push(`header:${name}`);
   }
+  // Help-desk and ticket systems stamp their own families of headers.
+  const helpdesk = Object.keys(msg.headers).find((h) => HELPDESK_HEADER.test(h));
+  if (helpdesk) signals.push(`header:${helpdesk}`);
   const precedence = header('precedence')[0];
   if (precedence && /\b(bulk|junk|list|auto[_-]?reply)\b/i.test(precedence)) signals.push('header:precedence');
   const returnPath = header('return-path');
@@ -86,7 +88,9 @@ export function detectMachineSignals(msg: NormalizedMessage, rules: MachineRules
   }
 
   const subject = normalizeForMatch(msg.subject);
-  if (subjectStartsWithMachinePhrase(subject, rules.subjectStarts)) signals.push('subject:auto');
+  // `【自动回复】...`, `[Auto-Reply] ...`: the opening may sit in brackets.
+  const unbracketed = subject.replace(/^[\[【(（]\s*/u, '');
+  if (subjectStartsWithMachinePhrase(subject, rules.subjectStarts) || subjectStartsWithMachinePhrase(unbracketed, rules.subjectStarts)) signals.push('subject:auto');
 
   const body = newText;
   // Report lines (`Diagnostic-Code: ...`) are matched line by line on the unfolded text too.

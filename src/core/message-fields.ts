@@ -40,6 +40,14 @@ export function hasApplicantName(text: string, prepared: PreparedText, labels: P
   return false;
 }
 
+/** "It is not an emergency" is not a plea of one. */
+const NEGATED_EMERGENCY =
+  /\b(no|not|nor|sin|without)\b[^.!?;\n]{0,30}\b(emergenc\w*|urgent\w*)|(不是|并非|并不是|不算)[^。！？\n]{0,10}(紧急|急事)/giu;
+
 export function findEmergency(subject: PreparedText, body: PreparedText, matcher: PhraseMatcher): string | null {
-  return matcher.find(subject) ?? matcher.find(body);
+  const clean = (t: PreparedText): PreparedText => {
+    const without = t.text.replace(NEGATED_EMERGENCY, ' ');
+    return without === t.text ? t : prepareText(without);
+  };
+  return matcher.find(clean(subject)) ?? matcher.find(clean(body));
 }

@@ -7,8 +7,8 @@
  *  1. a fraud report wins when it reaches its minimum score;
  *  2. an NVC case number makes it an IV message; otherwise a DV message
  *     that reaches its minimum is DV (selectees also write "case", "interview",
- *     "DS-260"; their number is `2026SA...`, never an NVC one), and NIV and IV
- *     compete on score;
+ *     "DS-260"; their number is `2026SA...`, never an NVC one), and NIV, IV
+ *     and general (citizen services, notarials) compete on score;
  *  3. within IV, a cancellation / missed / early request that reaches its
  *     minimum beats a plain inquiry.
  * Ties go to the first category in `intentPriority`.
@@ -33,7 +33,7 @@ export interface IntentResult {
 const SUBJECT_FACTOR = 2;
 const MAX_HITS_PER_SIGNAL = 2;
 const IV_REQUESTS: readonly PersonCategory[] = ['iv_cancellation', 'iv_missed_appointment', 'iv_early_appointment'];
-const FAMILIES: readonly PersonCategory[] = ['dv_lottery', 'niv', 'iv_inquiry'];
+const FAMILIES: readonly PersonCategory[] = ['dv_lottery', 'niv', 'iv_inquiry', 'general'];
 
 export function scoreIntent(input: IntentInput, rules: CompiledRules): IntentResult {
   const scores: Partial<Record<PersonCategory, number>> = {};
@@ -65,5 +65,5 @@ export function scoreIntent(input: IntentInput, rules: CompiledRules): IntentRes
   if (family === 'iv_inquiry' || (family === null && ivRequest !== null)) {
     return { category: ivRequest ?? 'iv_inquiry', scores };
   }
-  return { category: family ?? best(['general']) ?? 'general', scores };
+  return { category: family ?? 'general', scores };
 }

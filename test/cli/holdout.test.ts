@@ -1,0 +1,36 @@
+/**
+ * A second corpus written without looking at the rules (test/fixtures/holdout,
+ * see its README): it measures how the classifier generalises. Per message
+ * we require what must never go wrong (no machine answered, no person
+ * ignored, case numbers exact); categories and problem codes are held to an
+ * accuracy floor, with every miss printed for the next engineer.
+ */
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { actualSummary, classifyWithCli, expectedFromLabel, readLabels } from '../helpers/labelled-corpus.js';
+
+const dir = resolve(import.meta.dirname, '../fixtures/holdout');
+const labels = readLabels(dir);
+
+describe('hold-out corpus', () => {
+  it('generalises: never answers a machine, never ignores a person, finds every case number, categories >= 98%', async () => {
+    expect(labels.length).toBeGreaterThan(60);
+    const rows = [];
+    for (const post of [...new Set(labels.map((l) => l.post))]) {
+      const mine = labels.filter((l) => l.post === post);
+      const decisions = await classifyWithCli(dir, post, mine.map((l) => l.file));
+      for (const label of mine) {
+        const actual = decisions.get(label.file) ?? {};
+        rows.push({ file: label.file, want: expectedFromLabel(label, actual), got: actualSummary(actual) });
+      }
+    }
+    const misses = rows.filter((r) => JSON.stringify(r.want) !== JSON.stringify(r.got));
+    if (misses.length) console.log(`[holdout] ${misses.length}/${rows.length} differ:\n${misses.map((m) => `  ${m.file}: want ${JSON.stringify(m.want)}\n  ${' '.repeat(m.file.length)}  got  ${JSON.stringify(m.got)}`).join('\n')}`);
+    expect(rows.filter((r) => r.want.answered !== r.got.answered).map((r) => r.file)).toEqual([]);
+    expect(rows.filter((r) => (r.want.category === 'auto_generated') !== (r.got.category === 'auto_generated')).map((r) => r.file)).toEqual([]);
+    expect(rows.filter((r) => r.want.caseNumber !== r.got.caseNumber).map((r) => r.file)).toEqual([]);
+    const categoryOk = rows.filter((r) => r.want.category === r.got.category).length / rows.length;
+    expect(categoryOk).toBeGreaterThanOrEqual(0.98);
+    expect(misses.length / rows.length).toBeLessThanOrEqual(0.03);
+  });
+});
