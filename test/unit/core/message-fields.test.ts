@@ -13,6 +13,7 @@ describe('hasContact', () => {
     'call me at (01) 555-1234',
     '电话：+86 138 0000 1234',
     'mi correo es ana.perez@example.com',
+    'Caso: BNS2024003391\nCel: 11 5555-0198',
   ])('finds a contact in %j', (text) => expect(hasContact(text, own)).toBe(true));
 
   it.each([
@@ -37,5 +38,10 @@ describe('findEmergency', () => {
   it.each(['Mi madre fue diagnosticada con cáncer', 'my father passed away last week', '我父亲病危住院', 'es una emergencia médica'])('%j is an emergency', (text) =>
     expect(findEmergency(prepareText(''), prepareText(text), rules.emergency)).not.toBeNull(),
   );
-  it.each(['Quisiera saber el estado de mi caso', 'URGENT: when is my interview?'])('%j is not', (text) => expect(findEmergency(prepareText(''), prepareText(text), rules.emergency)).toBeNull());
+  it.each([
+    'Quisiera saber el estado de mi caso',
+    'URGENT: when is my interview?',
+    'Estoy embarazada. Quiero aclarar que no se trata de una emergencia.',
+    'This is not an emergency, but could the interview be earlier?',
+  ])('%j is not', (text) => expect(findEmergency(prepareText(''), prepareText(text), rules.emergency)).toBeNull());
 });
