@@ -29,7 +29,9 @@ export function startHealthServer(port: number, sources: HealthSources): Promise
     })();
   });
   return new Promise((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      reject(err.code === 'EADDRINUSE' ? new Error(`HTTP_PORT ${port} is already in use: give each process its own HTTP_PORT (0 turns the port off)`) : err),
+    );
     server.listen(port, () => resolve(server));
   });
 }
