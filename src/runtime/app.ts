@@ -39,7 +39,7 @@ export interface Running {
   stop(reason?: string): Promise<void>;
 }
 
-/** Concurrency per role: enough to hide Redis/SMTP round trips on 2 cores. */
+/** Concurrency per role: enough to hide Redis/SMTP round trips on 2 cores; staff e-mail (route) yields to applicants' replies. */
 const CONCURRENCY = { triage: 16, reply: 16, route: 4 } as const;
 
 /** Above nodemailer's 60 s socket timeout, so a slow send is never taken over and run twice. */
@@ -59,7 +59,7 @@ export async function startPipeline(env: EnvConfig, roles: readonly Role[], logg
   const shutdown = new Shutdown(logger);
   const redis = createRedis(env.redisUrl);
   // The store's commands must fail (and the job retry) rather than hang while Redis is away.
-  const storeRedis = createRedis(env.redisUrl, { maxRetriesPerRequest: 3 });
+  const storeRedis = createRedis(env.redisUrl, { maxRetriesPerRequest: 3, enableAutoPipelining: true });
   for (const r of [redis, storeRedis]) r.on('error', (err) => logger.warn({ err: err.message }, 'redis: connection error'));
   const store = new TriageStore(storeRedis);
   const queues = createQueues(redis);
@@ -197,9 +197,11 @@ const MESSAGE_ID_HEADER = /^message-id:[ \t]*(.*(?:\r?\n[ \t].*)*)/im;
 /** Intake -> Redis: the raw message stored (bounded), one triage job per message with a deterministic id. */
 async function acceptBatch(post: string, folder: string, batch: FetchedMessage[], store: TriageStore, queues: Queues): Promise<void> {
   const jobs = [];
-  for (const m of batch) {
-    const key = messageKey(post, messageIdOf(m.raw), m.raw);
-    await store.putRaw(key, m.raw);
+  const keysOf = batch.map((m) => messageKey(post, messageIdOf(m.raw), m.raw));
+  // The raw copies first, all at once; a job never refers to a missing copy.
+  await Promise.all(batch.map((m, i) => store.putRaw(keysOf[i]!, m.raw)));
+  for (const [i, m] of batch.entries()) {
+    const key = keysOf[i]!;
     const data: TriageJob = {
       schemaVersion: 1,
       post,

@@ -268,6 +268,8 @@ export class ImapIntake {
         return;
       }
       this.o.logger.debug({ mailbox: this.o.mailbox, count: batch.length, uid: highest }, 'imap intake: batch queued');
+      // A long catch-up files what is already decided as it goes, not only at the end.
+      await this.fileMessages(client);
     }
   }
 
