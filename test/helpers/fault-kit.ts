@@ -4,6 +4,7 @@
  * `triage` binary as a child process, and the user-visible invariants
  * (folders, replies at the SMTP sink, parked jobs).
  */
+import { eventually } from './pipeline-env.js';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -374,15 +375,9 @@ export async function observe(imap: DovecotHandle, smtp: SmtpSink, appended: App
   return o;
 }
 
-/** Polls until `check` holds or time is up; returns the last value. */
-export async function waitFor<T>(read: () => Promise<T>, check: (v: T) => boolean, timeoutMs: number, stepMs = 250): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  let v = await read();
-  while (!check(v) && Date.now() < until) {
-    await new Promise((r) => setTimeout(r, stepMs));
-    v = await read();
-  }
-  return v;
+/** Polls until `check` holds or time is up; returns the last value (the shared helper, with a slower step). */
+export function waitFor<T>(read: () => Promise<T>, check: (v: T) => boolean, timeoutMs: number, stepMs = 250): Promise<T> {
+  return eventually(read, check, timeoutMs, stepMs);
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

@@ -63,7 +63,7 @@ export async function startLossySmtp(): Promise<LossySmtp> {
           say('221 bye');
           socket.end();
           return;
-        } else say('502 5.5.2 not implemented');
+        } else say('502 5.5.2 command not recognized');
       }
     });
   });
