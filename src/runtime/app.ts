@@ -39,8 +39,17 @@ export interface Running {
   stop(reason?: string): Promise<void>;
 }
 
-/** Concurrency per role: enough to hide Redis/SMTP round trips on 2 cores; staff e-mail (route) yields to applicants' replies. */
-const CONCURRENCY = { triage: 16, reply: 16, route: 4 } as const;
+/** SMTP connections in the pool. */
+const SMTP_CONNECTIONS = 5;
+
+/**
+ * Concurrency per role: enough to hide Redis round trips on 2 cores. Replies
+ * run no wider than the SMTP pool: a reply waiting for a pool connection
+ * already carries its `sending` mark, and a crash then parks it
+ * (REPLY_UNCERTAIN), so fewer waiting means fewer parked. Staff e-mail
+ * (route) yields to applicants' replies.
+ */
+const CONCURRENCY = { triage: 16, reply: SMTP_CONNECTIONS, route: 4 } as const;
 
 /** Above nodemailer's 60 s socket timeout, so a slow send is never taken over and run twice. */
 const LOCK_DURATION_MS = 120_000;
@@ -67,7 +76,7 @@ export async function startPipeline(env: EnvConfig, roles: readonly Role[], logg
   const workers: Worker[] = [];
   const intakes: ImapIntake[] = [];
   let mail: MailSender | null = null;
-  const mailer = (): MailSender => (mail ??= createSmtpSender(env.smtpUrl));
+  const mailer = (): MailSender => (mail ??= createSmtpSender(env.smtpUrl, { maxConnections: SMTP_CONNECTIONS + CONCURRENCY.route }));
   const folders = () => env.folders;
 
   if (roles.includes('intake')) {
