@@ -18,21 +18,14 @@ const PASS = 'secret';
 /** The intake's default batch size (src/adapters/imap/imap-intake.ts DEFAULTS.batchSize). */
 const INTAKE_BATCH = 200;
 
-async function fetchAll(imap: DovecotHandle): Promise<{ perSecond: number; mbPerSecond: number; count: number }> {
+/** Runs `read` on a read-only INBOX of the bench user; the lock and the login are always released. */
+async function withInbox<T>(imap: DovecotHandle, read: (c: ReturnType<typeof imapClient>) => Promise<T>): Promise<T> {
   const c = imapClient(imap, USER, PASS);
   await c.connect();
   try {
     const lock = await c.getMailboxLock('INBOX', { readOnly: true });
     try {
-      let count = 0;
-      let bytes = 0;
-      const t = performance.now();
-      for await (const m of c.fetch('1:*', { uid: true, source: true })) {
-        count++;
-        bytes += m.source?.length ?? 0;
-      }
-      const s = (performance.now() - t) / 1000;
-      return { perSecond: count / s, mbPerSecond: bytes / MB / s, count };
+      return await read(c);
     } finally {
       lock.release();
     }
@@ -41,27 +34,32 @@ async function fetchAll(imap: DovecotHandle): Promise<{ perSecond: number; mbPer
   }
 }
 
-/** What ImapIntake.catchUp does, minus Redis. */
-async function fetchLikeIntake(imap: DovecotHandle): Promise<{ perSecond: number; count: number }> {
-  const c = imapClient(imap, USER, PASS);
-  await c.connect();
-  try {
-    const lock = await c.getMailboxLock('INBOX', { readOnly: true });
-    try {
-      let count = 0;
-      const t = performance.now();
-      const uids = ((await c.search({ uid: '1:*' }, { uid: true })) || []).sort((x, y) => x - y);
-      for (let i = 0; i < uids.length; i += INTAKE_BATCH) {
-        const chunk = uids.slice(i, i + INTAKE_BATCH);
-        for await (const m of c.fetch(chunk.join(','), { uid: true, source: true, internalDate: true }, { uid: true })) if (m.source) count++;
-      }
-      return { perSecond: count / ((performance.now() - t) / 1000), count };
-    } finally {
-      lock.release();
+function fetchAll(imap: DovecotHandle): Promise<{ perSecond: number; mbPerSecond: number; count: number }> {
+  return withInbox(imap, async (c) => {
+    let count = 0;
+    let bytes = 0;
+    const t = performance.now();
+    for await (const m of c.fetch('1:*', { uid: true, source: true })) {
+      count++;
+      bytes += m.source?.length ?? 0;
     }
-  } finally {
-    await c.logout().catch(() => c.close());
-  }
+    const s = (performance.now() - t) / 1000;
+    return { perSecond: count / s, mbPerSecond: bytes / MB / s, count };
+  });
+}
+
+/** What ImapIntake.catchUp does, minus Redis. */
+function fetchLikeIntake(imap: DovecotHandle): Promise<{ perSecond: number; count: number }> {
+  return withInbox(imap, async (c) => {
+    let count = 0;
+    const t = performance.now();
+    const uids = ((await c.search({ uid: '1:*' }, { uid: true })) || []).sort((x, y) => x - y);
+    for (let i = 0; i < uids.length; i += INTAKE_BATCH) {
+      const chunk = uids.slice(i, i + INTAKE_BATCH);
+      for await (const m of c.fetch(chunk.join(','), { uid: true, source: true, internalDate: true }, { uid: true })) if (m.source) count++;
+    }
+    return { perSecond: count / ((performance.now() - t) / 1000), count };
+  });
 }
 
 export async function benchImap(n: number): Promise<{ rows: Row[]; notes: string[] }> {
