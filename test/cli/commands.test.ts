@@ -76,3 +76,23 @@ describe('triage render', () => {
     expect(r.stdout).toMatch(/Kentucky Consular Center/);
   });
 });
+
+describe('worker entry points', () => {
+  it('refuse to start on a bad environment or config, saying what and where, exit 2', async () => {
+    const worker = resolve(root, 'dist/workers/route.js');
+    const runWorker = async (env: Record<string, string>) => {
+      try {
+        await run(process.execPath, [worker], { env: { ...process.env, HTTP_PORT: '0', ...env } });
+        return { code: 0, stderr: '' };
+      } catch (e) {
+        return e as { code: number; stderr: string };
+      }
+    };
+    const badUrl = await runWorker({ REDIS_URL: 'localhost:6379' });
+    expect(badUrl.code).toBe(2);
+    expect(badUrl.stderr).toContain('environment at REDIS_URL: not a redis URL');
+    const noConfig = await runWorker({ TRIAGE_CONFIG_DIR: join(tmp, 'nowhere') });
+    expect(noConfig.code).toBe(2);
+    expect(noConfig.stderr).toMatch(/CONFIG_NOT_FOUND: no posts folder/);
+  });
+});
