@@ -12,7 +12,6 @@ import type { FolderNames } from '../adapters/imap/imap-intake.js';
 import type { NormalizedMessage, TriageDecision } from '../core/types.js';
 import { classifyMessage } from '../core/classify-message.js';
 import { requestSubjectKey, ticketIdInSubject, type Ticket } from '../core/ticket.js';
-import { localDate, slaDueDate } from '../core/business-days.js';
 import { parseMessage } from '../adapters/mime/parse-message.js';
 import { TriageError } from '../runtime/errors.js';
 import type { PostRuntime } from './post-runtime.js';
@@ -130,8 +129,7 @@ async function openOrAttachTicket(
   // A retried job finds the ticket it already opened.
   const mine = await store.ticketByMessage(job.key);
   if (mine) return { ticket: await store.getTicket(mine), newTicket: true };
-  const tz = post.config.timezone;
-  const year = localDate(job.receivedAt, tz).slice(0, 4);
+  const year = post.localDate(job.receivedAt).slice(0, 4);
   const id = await store.nextTicketId(post.config.id, year);
   const existing = sender ? await store.claimSenderTicket(post.config.id, sender, `${subjectKey}:${decision.category}`, id, DUPLICATE_WINDOW_SECONDS) : null;
   if (existing && (await store.getTicket(existing))) return { ticket: await store.attachToTicket(existing, job.key), newTicket: false };
@@ -150,7 +148,7 @@ async function openOrAttachTicket(
     senderName: msg.from?.name ?? '',
     subject: msg.subject,
     receivedAt: job.receivedAt,
-    dueDate: slaDueDate(job.receivedAt, tz, queue.slaBusinessDays, post.isClosed),
+    dueDate: post.dueDate(job.receivedAt, queue.slaBusinessDays),
     messages: [job.key],
     createdAt: job.receivedAt,
   };

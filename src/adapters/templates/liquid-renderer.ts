@@ -7,7 +7,7 @@
  */
 import { access, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Liquid } from 'liquidjs';
+import { Liquid, type Template } from 'liquidjs';
 import type { Language } from '../../core/types.js';
 import type { ReplyContext } from '../../core/compose-reply.js';
 import { TriageError } from '../../runtime/errors.js';
@@ -26,7 +26,8 @@ const RENDER_LIMIT_MS = 2_000;
 
 export class TemplateRenderer {
   private readonly engines = new Map<Language, Liquid>();
-  private readonly sources = new Map<string, { subject: string; body: string }>();
+  /** Parsed once per template and language: a reply only renders. */
+  private readonly sources = new Map<string, { subject: Template[]; body: Template[] }>();
 
   constructor(private readonly dir: string) {}
 
@@ -61,7 +62,7 @@ export class TemplateRenderer {
     return join(this.dir, lang, `${id}.liquid`);
   }
 
-  private async source(id: string, lang: Language): Promise<{ subject: string; body: string }> {
+  private async source(id: string, lang: Language): Promise<{ subject: Template[]; body: Template[] }> {
     const key = `${lang}/${id}`;
     const cached = this.sources.get(key);
     if (cached) return cached;
@@ -73,7 +74,13 @@ export class TemplateRenderer {
     }
     const m = /^Subject:[ \t]?(.*)\r?\n\r?\n([\s\S]*)$/.exec(text);
     if (!m) throw new TriageError('TEMPLATE_INVALID', `${lang}/${id}.liquid must start with "Subject: ..." and a blank line`);
-    const parsed = { subject: m[1] ?? '', body: m[2] ?? '' };
+    const engine = this.engine(lang);
+    let parsed;
+    try {
+      parsed = { subject: engine.parse(m[1] ?? ''), body: engine.parse(m[2] ?? '') };
+    } catch (cause) {
+      throw new TriageError('TEMPLATE_INVALID', `${lang}/${id}.liquid: ${(cause as Error).message}`, { cause });
+    }
     this.sources.set(key, parsed);
     return parsed;
   }
@@ -83,7 +90,11 @@ export class TemplateRenderer {
     const src = await this.source(id, lang);
     const engine = this.engine(lang);
     try {
-      const [subject, text] = await Promise.all([engine.parseAndRender(src.subject, ctx), engine.parseAndRender(src.body, ctx)]);
+      // Synchronous: the templates are parsed and the partials cached, so
+      // nothing waits on I/O, and the promise machinery would cost more
+      // than the render itself.
+      const subject = engine.renderSync(src.subject, ctx) as string;
+      const text = engine.renderSync(src.body, ctx) as string;
       return { subject: subject.replace(/\s+/g, ' ').trim(), text: text.replace(/\n{3,}/g, '\n\n').trim() };
     } catch (cause) {
       throw new TriageError('TEMPLATE_INVALID', `${lang}/${id}.liquid: ${(cause as Error).message}`, { cause });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DateTime } from 'luxon';
 import { addBusinessDays, localDate, slaDueDate } from '../../../src/core/business-days.js';
 
 /** A closed-days predicate from a hand-written list, as the holiday calendar would give it. */
@@ -33,6 +34,34 @@ describe('localDate', () => {
   it('rejects a time without an offset, which is not an instant', () => {
     expect(() => localDate('2026-11-25T20:00:00', 'America/Lima')).toThrow(RangeError);
     expect(() => localDate('2026-11-25', 'America/Lima')).toThrow(RangeError);
+  });
+
+  it('agrees with luxon on every instant form, across zones with half-hour offsets and DST', () => {
+    const zones = ['America/Lima', 'Asia/Shanghai', 'America/Argentina/Buenos_Aires', 'Asia/Kolkata', 'Asia/Kathmandu', 'America/St_Johns', 'Pacific/Chatham', 'Pacific/Kiritimati', 'Europe/London', 'UTC'];
+    const forms = (ms: number): string[] => {
+      const utc = DateTime.fromMillis(ms, { zone: 'utc' });
+      return [utc.toISO()!, utc.toFormat("yyyy-MM-dd'T'HH:mm'Z'"), utc.setZone('UTC-3').toISO()!, utc.setZone('UTC+5:45').toFormat("yyyy-MM-dd'T'HH:mm:ssZZZ")];
+    };
+    let checked = 0;
+    const disagreements: string[] = [];
+    // Every 331 minutes over two years: it drifts through every hour and
+    // minute-half of the day, and lands on both sides of each DST change.
+    for (let ms = Date.UTC(2026, 0, 1); ms < Date.UTC(2028, 0, 1); ms += 331 * 60_000) {
+      for (const zone of zones) {
+        for (const instant of forms(ms)) {
+          const expected = DateTime.fromISO(instant, { zone }).toISODate();
+          const got = localDate(instant, zone);
+          if (got !== expected) disagreements.push(`${instant} in ${zone}: ${got}, luxon ${expected}`);
+          checked++;
+        }
+      }
+    }
+    expect(disagreements.slice(0, 5)).toEqual([]);
+    expect(checked).toBeGreaterThan(100_000);
+  });
+
+  it('rejects a day that does not exist', () => {
+    expect(() => localDate('2026-02-30T10:00:00Z', 'America/Lima')).toThrow(RangeError);
   });
 
   it('rejects an unknown time zone', () => {
