@@ -23,7 +23,7 @@ import { ImapFlow } from 'imapflow';
 import { simpleParser } from 'mailparser';
 import { startPipeline, ALL_ROLES, type Role, type Running } from '../src/runtime/app.js';
 import { parseImapUrl } from '../src/runtime/env-config.js';
-import { benchEnv } from './stack.js';
+import { benchEnv, benchThreads } from './stack.js';
 import { createLogger } from '../src/runtime/logger.js';
 import { createSmtpSender, type OutgoingMail } from '../src/adapters/smtp/smtp-sender.js';
 
@@ -45,6 +45,9 @@ let peakRss = process.memoryUsage().rss;
 const loadedRss = peakRss;
 let rssAtGo = peakRss;
 let goAt = 0;
+/** Process CPU (user + system, every thread) at `go` and when asked to stop: the work's own cost, shutdown excluded. */
+let cpuAtGo = process.cpuUsage();
+let cpuUntilStop = { user: 0, system: 0 };
 /** After `go`: [ms since go, rss] every 250 ms, for the RSS-over-time note. */
 const rssSeries: Array<[number, number]> = [];
 const sampleRss = (): number => {
@@ -83,18 +86,20 @@ const handler = factory();
 process.on('message', (m: Msg) => {
   if (m.type === 'go') {
     rssAtGo = sampleRss();
+    cpuAtGo = process.cpuUsage();
     goAt = Date.now();
     handler
       .go()
       .then((r) => send({ type: 'done', ...r }))
       .catch(fail);
   } else if (m.type === 'stop') {
+    cpuUntilStop = process.cpuUsage(cpuAtGo);
     sampleRss();
     goAt = 0;
     (handler.stop ?? (async () => ({})))()
       .then((r) => {
         sampleRss();
-        send({ type: 'stopped', peakRss, loadedRss, rssAtGo, rssAtStop: process.memoryUsage().rss, rssByTenth: rssByTenth(), ...r });
+        send({ type: 'stopped', peakRss, loadedRss, rssAtGo, rssAtStop: process.memoryUsage().rss, rssByTenth: rssByTenth(), cpuMs: (cpuUntilStop.user + cpuUntilStop.system) / 1000, ...r });
       })
       .catch(fail);
   }
@@ -128,6 +133,7 @@ function pipelineMode(): { go: () => Promise<Record<string, unknown>>; stop: () 
         smtpUrl: String(args.smtpUrl),
         imapUrl: String(args.imapUrl),
         logLevel: process.env.BENCH_LOG_LEVEL ?? 'info',
+        threads: benchThreads(),
         ...(args.pollIntervalMs ? { pollIntervalMs: Number(args.pollIntervalMs) } : {}),
       });
       const t0 = performance.now();

@@ -16,7 +16,7 @@ import type { DovecotHandle } from '../src/devstack/dovecot-server.js';
 import type { RedisHandle } from '../src/devstack/redis-server.js';
 import type { SmtpSink } from '../src/devstack/smtp-sink.js';
 import { personMessage } from './messages.js';
-import { APPENDFSYNC, Child, SinkTap, type ChildReport, bulkAppend, maxOf, minOf, dovecot, imapClient, logFile, logProblems, percentile, redis, redisPeakMemory, sleep, smtpSink } from './stack.js';
+import { APPENDFSYNC, Child, benchThreads, SinkTap, type ChildReport, bulkAppend, maxOf, minOf, dovecot, imapClient, logFile, logProblems, percentile, redis, redisPeakMemory, sleep, smtpSink } from './stack.js';
 import { MB, type Row } from './report.js';
 
 const USER = 'ivlima@test';
@@ -73,6 +73,7 @@ async function runPipeline(name: string, imap: DovecotHandle, r: RedisHandle, si
   const rc = new Redis(r.url);
   try {
     await rc.config('RESETSTAT');
+    const redisCpu0 = redisCpuSeconds(await rc.info('cpu'));
     tap.reset();
     const t0 = Date.now();
     for (const c of children) c.send({ type: 'go' });
@@ -103,6 +104,7 @@ async function runPipeline(name: string, imap: DovecotHandle, r: RedisHandle, si
       rest = `${tap.count('staff')} staff e-mails sent by then, ${await imap.count(USER, PASS, 'INBOX')} messages still in INBOX`;
     }
     const stats = await rc.info('commandstats');
+    const redisCpuMs = (redisCpuSeconds(await rc.info('cpu')) - redisCpu0) * 1000;
     const reports: ChildReport[] = [];
     for (const c of children) reports.push(await c.stop());
 
@@ -127,7 +129,9 @@ async function runPipeline(name: string, imap: DovecotHandle, r: RedisHandle, si
       extra: [
         `${split ? 'roles split over 2 processes (BENCH_SPLIT_ROLES=1; RSS figures are their sum), ' : ''}startPipeline ${Number(started.ms).toFixed(0)} ms, first reply after ${firstReplyMs} ms, last reply ${seconds.toFixed(1)} s` +
           (complete ? '' : ` (deadline: ${replied} of ${n} replied)`) + `, ${rest}`,
-        `per message: ${(sent.reduce((acc, c) => acc + c[1], 0) / per).toFixed(1)} Redis commands sent (${sent.slice(0, 5).map(([c, k]) => `${c} ${(k / per).toFixed(1)}`).join(', ')}), ${(totalCalls / per).toFixed(0)} executed by Redis counting those inside BullMQ's Lua scripts, ${(sum((rep) => Number(rep.socketWrites)) / per).toFixed(0)} socket writes`,
+        `per message: ${(sent.reduce((acc, c) => acc + c[1], 0) / per).toFixed(1)} Redis commands sent (${sent.slice(0, 5).map(([c, k]) => `${c} ${(k / per).toFixed(1)}`).join(', ')}), ${(totalCalls / per).toFixed(0)} executed by Redis counting those inside BullMQ's Lua scripts, ${(sum((rep) => Number(rep.socketWrites)) / per).toFixed(0)} socket writes` +
+          (benchThreads() > 0 ? ' (commands sent and socket writes: main thread only)' : ''),
+        `CPU per message, everything done (replies, staff e-mail, filing): pipeline ${(sum((rep) => Number(rep.cpuMs)) / per).toFixed(2)} ms (user+system, all threads), Redis ${(redisCpuMs / per).toFixed(2)} ms`,
         `failed job attempts ${sum((rep) => Number(rep.failedAttempts))}${Object.values(failed).some((v) => v > 0) ? `, failed jobs ${JSON.stringify(failed)}` : ''}, log warnings ${problems.reduce((a, p) => a + p.count, 0)}${problems.find((p) => p.top) ? ` (top: ${problems.find((p) => p.top)!.top})` : ''}` +
           (problems.some((p) => p.duringShutdown) ? ` (+${problems.reduce((a, p) => a + p.duringShutdown, 0)} while shutting down)` : ''),
       ],
@@ -277,4 +281,11 @@ export async function benchBacklog(n: number, opts: { withNaive: boolean; deadli
         : `backlog naive: not run on the backlog (BENCH_BACKLOG_NAIVE=1 to run it, +N/naive-rate seconds); the bare rate is the naive script's from the e2e part${opts.e2eNaiveRate === null ? ', which did not run' : ''}.`,
     ],
   };
+}
+
+/** Redis's own CPU time so far (`INFO cpu`: used_cpu_sys + used_cpu_user, main thread and children). */
+function redisCpuSeconds(info: string): number {
+  let total = 0;
+  for (const m of info.matchAll(/^used_cpu_(?:sys|user):([\d.]+)/gm)) total += Number(m[1]);
+  return total;
 }

@@ -17,6 +17,7 @@
  *   BENCH_BACKLOG_MAX_SECONDS=100   stop draining after this long, report the partial rate (0: drain fully)
  *   BENCH_BACKLOG_NAIVE=0    1: also drain the backlog with the naive script (else the e2e naive rate is the bare)
  *   BENCH_SPLIT_ROLES=0      1: run intake+triage and reply+route in two processes (e2e, backlog)
+ *   BENCH_THREADS            worker threads per pipeline process (default: as `triage start`, one per core; 0 = main thread only)
  *   BENCH_APPENDFSYNC=everysec   Redis AOF fsync policy (always | everysec | no)
  *   BENCH_LOG_LEVEL=info     the pipeline's log level (its log goes to a temp file)
  *   BENCH_KEEP_LOGS=1        keep those log files (their directory is printed)

@@ -15,7 +15,7 @@ import { ImapFlow } from 'imapflow';
 import { startRedis, type RedisHandle } from '../src/devstack/redis-server.js';
 import { startDovecot, type DovecotHandle, type DovecotUser } from '../src/devstack/dovecot-server.js';
 import { startSmtpSink, type SmtpSink } from '../src/devstack/smtp-sink.js';
-import { parseImapUrl, type EnvConfig } from '../src/runtime/env-config.js';
+import { parseImapUrl, readEnvConfig, type EnvConfig } from '../src/runtime/env-config.js';
 
 // -- cleanup ------------------------------------------------------------------
 
@@ -361,8 +361,19 @@ export function percentile(values: number[], p: number): number {
 
 // -- pipeline environment -------------------------------------------------------------
 
+/** Worker threads per pipeline process: BENCH_THREADS, else what `triage start` uses here (TRIAGE_THREADS' default). */
+export function benchThreads(): number {
+  const v = process.env.BENCH_THREADS;
+  if (v) {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 0) throw new Error(`BENCH_THREADS must be a whole number >= 0, got "${v}"`);
+    return n;
+  }
+  return readEnvConfig({}).threads;
+}
+
 /** An EnvConfig for the bench's own servers (the idea of test/helpers/pipeline-env.ts; test/ is not imported). */
-export function benchEnv(opts: { redisUrl: string; smtpUrl: string; imapUrl: string; pollIntervalMs?: number; logLevel?: string }): EnvConfig {
+export function benchEnv(opts: { redisUrl: string; smtpUrl: string; imapUrl: string; pollIntervalMs?: number; logLevel?: string; threads?: number }): EnvConfig {
   return {
     redisUrl: opts.redisUrl,
     smtpUrl: opts.smtpUrl,
@@ -374,6 +385,7 @@ export function benchEnv(opts: { redisUrl: string; smtpUrl: string; imapUrl: str
     // The production default (TRIAGE_POLL_INTERVAL_MS): the bench relies on IDLE, as production does.
     pollIntervalMs: opts.pollIntervalMs ?? 30_000,
     logLevel: opts.logLevel ?? 'info',
+    threads: opts.threads ?? 0,
     instance: `bench:${process.pid}`,
   };
 }

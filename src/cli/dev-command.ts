@@ -32,6 +32,8 @@ export async function runDev(opts: { post: string; seed?: string; httpPort: stri
     folders: { processed: 'Triage/Processed', ignored: 'Triage/Ignored', failed: 'Triage/Failed' },
     pollIntervalMs: 10_000,
     logLevel: 'info',
+    // The demo mail is a few dozen messages: the main thread is plenty.
+    threads: 0,
     instance: 'dev',
   };
   const app = await startPipeline(env, ALL_ROLES, logger);

@@ -22,7 +22,9 @@ import { loadConfig } from './load-config.js';
 import { checkTemplates } from './check-templates.js';
 import { ConfigError } from './errors.js';
 import type { EnvConfig } from './env-config.js';
-import { createMetrics, type Metrics } from './metrics.js';
+import { aggregatedMetrics, createMetrics, type Metrics } from './metrics.js';
+import { PipelineThreads } from './pipeline-threads.js';
+import { isMainThread } from 'node:worker_threads';
 import { projectRoot } from './paths.js';
 import { Shutdown } from './shutdown.js';
 
@@ -32,6 +34,8 @@ export const ALL_ROLES: readonly Role[] = ['intake', 'triage', 'reply', 'route']
 export interface Running {
   shutdown: Shutdown;
   intakes: ImapIntake[];
+  /** The worker threads beside the main thread (`TRIAGE_THREADS` > 1), or null. */
+  threads: PipelineThreads | null;
   queues: Queues;
   store: TriageStore;
   metrics: Metrics;
@@ -72,7 +76,8 @@ export async function startPipeline(env: EnvConfig, roles: readonly Role[], logg
   for (const r of [redis, storeRedis]) r.on('error', (err) => logger.warn({ err: err.message }, 'redis: connection error'));
   const store = new TriageStore(storeRedis);
   const queues = createQueues(redis);
-  const metrics = createMetrics(() => queues.all());
+  // A pipeline thread counts only its own work; the main thread reports the process and the queues.
+  const metrics = createMetrics(isMainThread ? () => queues.all() : null);
   const workers: Worker[] = [];
   const intakes: ImapIntake[] = [];
   let mail: MailSender | null = null;
@@ -115,7 +120,12 @@ export async function startPipeline(env: EnvConfig, roles: readonly Role[], logg
     workers.push(w);
   };
 
-  if (roles.includes('triage')) {
+  // With worker threads, this (main) thread keeps intake, HTTP and supervision, and stays responsive.
+  const workerRoles = roles.filter((r) => r !== 'intake');
+  const threads = env.threads > 0 && workerRoles.length > 0 ? new PipelineThreads({ env, roles: workerRoles }, env.threads, logger) : null;
+  const here = new Set<Role>(threads ? roles.filter((r) => r === 'intake') : roles);
+
+  if (here.has('triage')) {
     worker(
       QUEUES.triage,
       CONCURRENCY.triage,
@@ -137,7 +147,7 @@ export async function startPipeline(env: EnvConfig, roles: readonly Role[], logg
       },
     );
   }
-  if (roles.includes('reply')) {
+  if (here.has('reply')) {
     worker(QUEUES.autoReply, CONCURRENCY.reply, (job) =>
       runReplyStage(job, { store, posts, renderer, mail: mailer(), now: () => new Date(), logger, onSent: (post, ms) => {
         metrics.replies.inc({ post });
@@ -145,7 +155,7 @@ export async function startPipeline(env: EnvConfig, roles: readonly Role[], logg
       } }),
     );
   }
-  if (roles.includes('route')) {
+  if (here.has('route')) {
     worker(QUEUES.route, CONCURRENCY.route, (job) =>
       runRouteStage(job, {
         store,
@@ -159,11 +169,14 @@ export async function startPipeline(env: EnvConfig, roles: readonly Role[], logg
     );
   }
 
+  threads?.start();
+
   let http: Server | null = null;
   if (env.httpPort > 0) {
     http = await startHealthServer(env.httpPort, {
-      registry: metrics.registry,
+      metrics: async () => aggregatedMetrics(metrics.registry, threads ? await threads.snapshots() : []),
       readiness: [
+        async () => (threads && threads.readyCount < threads.size ? `threads: ${threads.readyCount} of ${threads.size} pipeline threads running` : null),
         async () => ((await redis.ping()) === 'PONG' ? null : 'redis: no answer'),
         async () => {
           const down = intakes.filter((i) => !i.isConnected && i.isActive);
@@ -175,13 +188,13 @@ export async function startPipeline(env: EnvConfig, roles: readonly Role[], logg
 
   // Order: no new mail, then in-flight jobs finish, then connections close.
   shutdown.add('intake', () => Promise.all(intakes.map((i) => i.stop())));
-  shutdown.add('workers', () => Promise.all(workers.map((w) => w.close())));
+  shutdown.add('workers', () => Promise.all([threads?.stop('shutdown'), ...workers.map((w) => w.close())]));
   shutdown.add('smtp', async () => mail?.close());
   shutdown.add('queues', () => queues.close());
   shutdown.add('http', () => (http ? new Promise<void>((r) => http!.close(() => r())) : Promise.resolve()));
   shutdown.add('redis', () => Promise.all([redis.quit().catch(() => redis.disconnect()), storeRedis.quit().catch(() => storeRedis.disconnect())]));
-  logger.info({ roles, mailboxes: env.mailboxes.map((m) => m.post), posts: [...posts.keys()] }, 'pipeline: started');
-  return { shutdown, intakes, queues, store, metrics, http, stop: (reason = 'stop') => shutdown.run(reason) };
+  logger.info({ roles, mailboxes: env.mailboxes.map((m) => m.post), posts: [...posts.keys()], threads: threads?.size ?? 0 }, 'pipeline: started');
+  return { shutdown, intakes, threads, queues, store, metrics, http, stop: (reason = 'stop') => shutdown.run(reason) };
 }
 
 /** Messages left in the inbox below the checkpoint: file the decided ones, queue the rest again. */

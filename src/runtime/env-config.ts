@@ -14,10 +14,11 @@
  * | `TRIAGE_CONFIG_DIR`, `TRIAGE_TEMPLATES_DIR` | shipped folders | admin config |
  * | `TRIAGE_FOLDER_PROCESSED` / `_IGNORED` / `_FAILED` | `Triage/Processed`, `Triage/Ignored`, `Triage/Failed` | IMAP folders messages are moved to |
  * | `TRIAGE_POLL_INTERVAL_MS` | `30000` | poll even without IDLE news |
+ * | `TRIAGE_THREADS` | CPU cores (at most 8) | worker threads running the triage, reply and route workers; `0` runs them on the main thread |
  * | `LOG_LEVEL` | `info` | pino level |
  */
 import { readFileSync } from 'node:fs';
-import { hostname } from 'node:os';
+import { availableParallelism, hostname } from 'node:os';
 import type { FolderNames, ImapAccount } from '../adapters/imap/imap-intake.js';
 import { ConfigError, type ConfigIssue } from './errors.js';
 
@@ -36,6 +37,8 @@ export interface EnvConfig {
   folders: FolderNames;
   pollIntervalMs: number;
   logLevel: string;
+  /** Worker threads running the worker roles (the main thread keeps intake and HTTP); 0 = all on the main thread. */
+  threads: number;
   /** Identifies this replica in locks and logs. */
   instance: string;
 }
@@ -85,11 +88,13 @@ export function readEnvConfig(env: NodeJS.ProcessEnv = process.env): EnvConfig {
     },
     pollIntervalMs: num('TRIAGE_POLL_INTERVAL_MS', 30_000),
     logLevel: get('LOG_LEVEL') ?? 'info',
+    threads: num('TRIAGE_THREADS', defaultThreads()),
     instance: `${hostname()}:${process.pid}`,
   };
   for (const [name, url] of [['REDIS_URL', config.redisUrl], ['SMTP_URL', config.smtpUrl]] as const) {
     if (!/^(rediss?|smtps?):\/\//.test(url)) issues.push({ file: 'environment', path: name, message: `not a ${name.split('_')[0]!.toLowerCase()} URL` });
   }
+  if (config.threads > MAX_THREADS) issues.push({ file: 'environment', path: 'TRIAGE_THREADS', message: `must be between 0 and ${MAX_THREADS}, got ${config.threads}` });
   if (issues.length > 0) throw new ConfigError(issues);
   return config;
 
@@ -100,6 +105,14 @@ export function readEnvConfig(env: NodeJS.ProcessEnv = process.env): EnvConfig {
       issues.push({ file: 'environment', path: name, message: (e as Error).message });
     }
   }
+}
+
+/** More threads than this only add Redis and SMTP connections: beyond a few cores the work waits on Redis and SMTP. */
+const MAX_THREADS = 8;
+
+/** One worker thread per core: a pipeline thread saturates one core at full load. */
+function defaultThreads(): number {
+  return Math.min(MAX_THREADS, Math.max(1, availableParallelism()));
 }
 
 /** `imap[s]://user:pass@host:port/INBOX` -> account; user and password URL-decoded. */

@@ -9,8 +9,10 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ImapFlow } from 'imapflow';
-import type { DovecotHandle } from '../../src/devstack/dovecot-server.js';
-import type { SmtpSink } from '../../src/devstack/smtp-sink.js';
+import { startDovecot, type DovecotHandle } from '../../src/devstack/dovecot-server.js';
+import { startSmtpSink, type SmtpSink } from '../../src/devstack/smtp-sink.js';
+import { startRedis, type RedisHandle } from '../../src/devstack/redis-server.js';
+import type { Queues } from '../../src/adapters/queue/bullmq-queues.js';
 import { readLabels } from './labelled-corpus.js';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
@@ -381,3 +383,62 @@ export function waitFor<T>(read: () => Promise<T>, check: (v: T) => boolean, tim
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+// -- servers and settling ------------------------------------------------------
+
+/** A private redis-server, Dovecot and SMTP sink for one scenario. */
+export interface Servers {
+  redis: RedisHandle;
+  imap: DovecotHandle;
+  smtp: SmtpSink;
+  env: TriageEnv;
+  stop(): Promise<void>;
+}
+
+export async function startServers(): Promise<Servers> {
+  const [redis, imap, smtp] = await Promise.all([startRedis(), startDovecot({ users: [{ user: USER, password: PASS }] }), startSmtpSink()]);
+  return {
+    redis,
+    imap,
+    smtp,
+    env: { redisUrl: redis.url, imapUrl: imap.imapUrl(USER, PASS), smtpUrl: smtp.url },
+    stop: async () => {
+      await Promise.allSettled([redis.stop(), imap.stop(), smtp.stop()]);
+    },
+  };
+}
+
+/** Persons and machines mixed as they arrive in a real inbox. */
+export function interleave(persons: Appended[], machines: Appended[]): Appended[] {
+  const out: Appended[] = [];
+  const every = Math.max(1, Math.floor(persons.length / Math.max(1, machines.length)));
+  let mi = 0;
+  persons.forEach((p, i) => {
+    out.push(p);
+    if (i % every === every - 1 && mi < machines.length) out.push(machines[mi++]!);
+  });
+  return [...out, ...machines.slice(mi)];
+}
+
+/** Jobs not yet finished in the pipeline's own queues. */
+export async function busyJobs(queues: Queues): Promise<number> {
+  let n = 0;
+  for (const q of [queues.triage, queues.autoReply, queues.route]) {
+    const c = await q.getJobCounts('active', 'waiting', 'delayed', 'prioritized', 'paused');
+    n += Object.values(c).reduce((a, b) => a + b, 0);
+  }
+  return n;
+}
+
+/** Done = the inbox is empty, every appended message is in a triage folder and no job is pending. */
+export async function waitSettled(imap: DovecotHandle, queues: Queues, total: number, timeoutMs: number): Promise<{ inbox: number; filed: number; busy: number }> {
+  const read = async () => {
+    const [inbox, p, i, f] = await Promise.all(['INBOX', 'Triage/Processed', 'Triage/Ignored', 'Triage/Failed'].map((b) => folderCount(imap, b)));
+    const busy = await busyJobs(queues).catch(() => -1);
+    return { inbox: inbox!, filed: Math.max(0, p!) + Math.max(0, i!) + Math.max(0, f!), busy };
+  };
+  const v = await waitFor(read, (x) => x.inbox === 0 && x.filed >= total && x.busy === 0, timeoutMs, 500);
+  // Late duplicates would show up now, not later: every job is finished.
+  await sleep(1_500);
+  return v;
+}

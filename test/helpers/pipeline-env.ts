@@ -2,7 +2,7 @@
 import type { EnvConfig } from '../../src/runtime/env-config.js';
 import { parseImapUrl } from '../../src/runtime/env-config.js';
 
-export function testEnv(opts: { redisUrl: string; smtpUrl: string; imapUrl?: string; post?: string; pollIntervalMs?: number }): EnvConfig {
+export function testEnv(opts: { redisUrl: string; smtpUrl: string; imapUrl?: string; post?: string; pollIntervalMs?: number; threads?: number }): EnvConfig {
   return {
     redisUrl: opts.redisUrl,
     smtpUrl: opts.smtpUrl,
@@ -13,6 +13,10 @@ export function testEnv(opts: { redisUrl: string; smtpUrl: string; imapUrl?: str
     folders: { processed: 'Triage/Processed', ignored: 'Triage/Ignored', failed: 'Triage/Failed' },
     pollIntervalMs: opts.pollIntervalMs ?? 5_000,
     logLevel: 'silent',
+    // In-process pipelines run from src/*.ts under vitest, where a worker
+    // thread could not load the thread entry; `triage start` in a child
+    // process runs the threads (faults.test.ts).
+    threads: opts.threads ?? 0,
     instance: `test:${process.pid}`,
   };
 }

@@ -19,18 +19,24 @@
 import { Writable } from 'node:stream';
 import { describe, it, type ExpectStatic } from 'vitest';
 import { pino, type Logger } from 'pino';
-import { startRedis, type RedisHandle } from '../../src/devstack/redis-server.js';
-import { startDovecot, type DovecotHandle } from '../../src/devstack/dovecot-server.js';
-import { startSmtpSink, type SmtpSink } from '../../src/devstack/smtp-sink.js';
+import { startRedis } from '../../src/devstack/redis-server.js';
+import { startDovecot } from '../../src/devstack/dovecot-server.js';
 import { startPipeline, ALL_ROLES, type Running } from '../../src/runtime/app.js';
-import { createQueues, createRedis, type Queues } from '../../src/adapters/queue/bullmq-queues.js';
+import { createQueues, createRedis } from '../../src/adapters/queue/bullmq-queues.js';
 import { messageKey } from '../../src/contracts/queues.js';
+import { TriageStore } from '../../src/adapters/redis/triage-store.js';
+import { buildClosedDays } from '../../src/adapters/holidays/holiday-calendar.js';
+import { slaDueDate } from '../../src/core/business-days.js';
+import { loadConfig } from '../../src/runtime/load-config.js';
 import { testEnv } from '../helpers/pipeline-env.js';
 import {
   appendAll,
+  interleave,
+  startServers,
+  waitSettled,
+  type Servers,
   corpusMessages,
   countAutoReplies,
-  folderCount,
   imapSessions,
   observe,
   parkedJobs,
@@ -46,33 +52,15 @@ import {
   type Outcome,
   type ParkedJob,
   type TriageChild,
-  type TriageEnv,
 } from '../helpers/fault-kit.js';
 import { startLossySmtp } from '../helpers/fault-smtp.js';
 
-/** The reply worker's concurrency (src/runtime/app.ts): the most replies a fault can catch mid-send. */
+/**
+ * The most replies a fault can catch mid-send: the reply workers'
+ * concurrency (5 per event loop, src/runtime/app.ts) times the pipeline
+ * threads `triage start` runs (one per core, TRIAGE_THREADS), on CI's 2 cores.
+ */
 const REPLY_IN_FLIGHT_MAX = 16;
-
-interface Servers {
-  redis: RedisHandle;
-  imap: DovecotHandle;
-  smtp: SmtpSink;
-  env: TriageEnv;
-  stop(): Promise<void>;
-}
-
-async function startServers(): Promise<Servers> {
-  const [redis, imap, smtp] = await Promise.all([startRedis(), startDovecot({ users: [{ user: USER, password: PASS }] }), startSmtpSink()]);
-  return {
-    redis,
-    imap,
-    smtp,
-    env: { redisUrl: redis.url, imapUrl: imap.imapUrl(USER, PASS), smtpUrl: smtp.url },
-    stop: async () => {
-      await Promise.allSettled([redis.stop(), imap.stop(), smtp.stop()]);
-    },
-  };
-}
 
 /** A logger that keeps warnings in memory: printed only when a scenario fails. */
 function memoryLogger(): { logger: Logger; lines: string[] } {
@@ -92,40 +80,6 @@ const keyOf = (m: Appended): string => {
   const id = /^message-id:[ \t]*(.*(?:\r?\n[ \t].*)*)/im.exec(head)?.[1]?.replace(/\s+/g, '').trim() || null;
   return messageKey('LMA', id, m.raw);
 };
-
-/** Persons and machines mixed as they arrive in a real inbox. */
-function interleave(persons: Appended[], machines: Appended[]): Appended[] {
-  const out: Appended[] = [];
-  const every = Math.max(1, Math.floor(persons.length / Math.max(1, machines.length)));
-  let mi = 0;
-  persons.forEach((p, i) => {
-    out.push(p);
-    if (i % every === every - 1 && mi < machines.length) out.push(machines[mi++]!);
-  });
-  return [...out, ...machines.slice(mi)];
-}
-
-async function busyJobs(queues: Queues): Promise<number> {
-  let n = 0;
-  for (const q of [queues.triage, queues.autoReply, queues.route]) {
-    const c = await q.getJobCounts('active', 'waiting', 'delayed', 'prioritized', 'paused');
-    n += Object.values(c).reduce((a, b) => a + b, 0);
-  }
-  return n;
-}
-
-/** Done = the inbox is empty, every appended message is in a triage folder and no job is pending. */
-async function waitSettled(imap: DovecotHandle, queues: Queues, total: number, timeoutMs: number): Promise<{ inbox: number; filed: number; busy: number }> {
-  const read = async () => {
-    const [inbox, p, i, f] = await Promise.all(['INBOX', 'Triage/Processed', 'Triage/Ignored', 'Triage/Failed'].map((b) => folderCount(imap, b)));
-    const busy = await busyJobs(queues).catch(() => -1);
-    return { inbox: inbox!, filed: Math.max(0, p!) + Math.max(0, i!) + Math.max(0, f!), busy };
-  };
-  const v = await waitFor(read, (x) => x.inbox === 0 && x.filed >= total && x.busy === 0, timeoutMs, 500);
-  // Late duplicates would show up now, not later: every job is finished.
-  await sleep(1_500);
-  return v;
-}
 
 /** The user-visible invariants; `allowUncertain` = the fault may have caught replies mid-send. */
 function assertInvariants(expect: ExpectStatic, o: Outcome, appended: Appended[], parked: ParkedJob[], allowUncertain: boolean): void {
@@ -151,6 +105,35 @@ function assertInvariants(expect: ExpectStatic, o: Outcome, appended: Appended[]
   expect(o.replies).toBe(persons - o.parkedUnsent.length);
 }
 
+/**
+ * Every person's IV inquiry has exactly one ticket, in the queue LMA routes
+ * IV inquiries to (config/posts/LMA.yaml: iv-status, 5 business days), with
+ * the SLA clock started when the mail arrived, not when a process
+ * (re)started, and the due date counted in Lima's business days.
+ */
+async function assertTickets(expect: ExpectStatic, store: TriageStore, persons: Appended[], t0: number, appendedBy: number): Promise<void> {
+  const lma = (await loadConfig()).posts.get('LMA')!;
+  const year = new Date().getUTCFullYear();
+  const calendar = buildClosedDays({ countries: lma.holidays.countries, closures: lma.holidays.closures, years: [year, year + 1] });
+  const isClosed = (d: string): boolean => calendar.isClosed(d);
+  const ids = await Promise.all(persons.map((m) => store.ticketByMessage(keyOf(m))));
+  expect(ids.filter((id) => id === null).length, 'person messages without a ticket').toBe(0);
+  expect(new Set(ids).size, 'tickets shared by different applicants').toBe(persons.length);
+  const listed = await store.listTickets('LMA', persons.length * 2);
+  expect(listed.length, 'tickets opened (a retried job must not open a second)').toBe(persons.length);
+  const wrong: string[] = [];
+  for (const t of listed) {
+    const arrived = Date.parse(t.receivedAt);
+    if (t.queue !== 'iv-status' || t.category !== 'iv_inquiry') wrong.push(`${t.id}: ${t.category} in ${t.queue}`);
+    // IMAP INTERNALDATE has whole seconds.
+    if (!(arrived >= t0 - 1_000 && arrived <= appendedBy + 1_000)) wrong.push(`${t.id}: received ${t.receivedAt}, not when it arrived`);
+    const due = slaDueDate(t.receivedAt, lma.timezone, lma.queues['iv-status']!.slaBusinessDays, isClosed);
+    if (t.dueDate !== due) wrong.push(`${t.id}: due ${t.dueDate}, expected ${due}`);
+    if (t.messages.length !== 1) wrong.push(`${t.id}: ${t.messages.length} messages`);
+  }
+  expect(wrong.slice(0, 10)).toEqual([]);
+}
+
 function summary(name: string, o: Outcome, parked: ParkedJob[], ms: number, extra = ''): void {
   const byQueue = parked.reduce<Record<string, number>>((a, j) => ({ ...a, [j.queue]: (a[j.queue] ?? 0) + 1 }), {});
   console.log(
@@ -168,13 +151,15 @@ describe('fault injection, real Redis + Dovecot + SMTP', () => {
       const conn = createRedis(s.redis.url);
       const queues = createQueues(conn);
       try {
-        const persons = Array.from({ length: 300 }, (_, i) => personMail(i, 'crash'));
+        // The issue's acceptance run: 1,000 applicants' messages plus the machine mail of the corpus.
+        const persons = Array.from({ length: 1_000 }, (_, i) => personMail(i, 'crash'));
         const machines = corpusMessages('machine');
         const appended = interleave(persons, machines);
 
         const first = spawnTriage(s.env);
         children.push(first);
         await appendAll(s.imap, appended);
+        const appendedBy = Date.now();
         const third = Math.round(persons.length / 3);
         const atKill = await waitFor(async () => countAutoReplies(s.smtp), (n) => n >= third, 90_000, 20);
         expect(atKill, `replies before the kill; child output:\n${first.output()}`).toBeGreaterThanOrEqual(third);
@@ -191,6 +176,7 @@ describe('fault injection, real Redis + Dovecot + SMTP', () => {
         const o = await observe(s.imap, s.smtp, appended, parked, keyOf);
         summary('kill -9', o, parked, Date.now() - t0, `replies at kill=${repliesAtKill}`);
         assertInvariants(expect, o, appended, parked, true);
+        await assertTickets(expect, new TriageStore(conn), persons, t0, appendedBy);
         expect(await second.stop()).toMatch(/^(exit 0|SIGTERM)$/);
       } finally {
         for (const c of children) await c.kill9();

@@ -5,7 +5,8 @@ import type { Registry } from 'prom-client';
 export interface HealthSources {
   /** Each check names what is not ready, or returns null. */
   readiness: Array<() => Promise<string | null>>;
-  registry: Registry;
+  /** The registry to serve at `/metrics`, asked for each scrape (it may be an aggregate). */
+  metrics: () => Promise<Registry>;
 }
 
 export function startHealthServer(port: number, sources: HealthSources): Promise<Server> {
@@ -18,8 +19,9 @@ export function startHealthServer(port: number, sources: HealthSources): Promise
           const problems = (await Promise.all(sources.readiness.map((c) => c().catch((e: Error) => e.message)))).filter((p): p is string => p !== null);
           res.writeHead(problems.length ? 503 : 200, { 'content-type': 'text/plain' }).end(problems.length ? `${problems.join('\n')}\n` : 'ready\n');
         } else if (req.url === '/metrics') {
-          const body = await sources.registry.metrics();
-          res.writeHead(200, { 'content-type': sources.registry.contentType }).end(body);
+          const registry = await sources.metrics();
+          const body = await registry.metrics();
+          res.writeHead(200, { 'content-type': registry.contentType }).end(body);
         } else {
           res.writeHead(404).end();
         }

@@ -1,5 +1,5 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseImapUrl, readEnvConfig } from '../../../src/runtime/env-config.js';
@@ -35,6 +35,20 @@ describe('readEnvConfig', () => {
     expect(error).toBeInstanceOf(ConfigError);
     const paths = (error as ConfigError).issues.map((i) => i.path).sort();
     expect(paths).toEqual(['HTTP_PORT', 'IMAP_URL', 'REDIS_URL', 'SMTP_URL_FILE']);
+  });
+});
+
+describe('TRIAGE_THREADS', () => {
+  it('defaults to one worker thread per core, at most 8; 0 keeps every worker on the main thread', () => {
+    expect(readEnvConfig({}).threads).toBe(Math.min(8, availableParallelism()));
+    expect(readEnvConfig({ TRIAGE_THREADS: '0' }).threads).toBe(0);
+    expect(readEnvConfig({ TRIAGE_THREADS: '3' }).threads).toBe(3);
+  });
+
+  it('refuses a count that is not a whole number from 0 to 8', () => {
+    for (const bad of ['-1', '2.5', 'two', '9']) {
+      expect(() => readEnvConfig({ TRIAGE_THREADS: bad }), bad).toThrow(/TRIAGE_THREADS/);
+    }
   });
 });
 
