@@ -12,6 +12,7 @@ import { CATEGORIES, LANGUAGES, PRIORITIES, PROBLEMS } from '../core/types.js';
  * BullMQ key prefix. The braces are a Redis Cluster hash tag: every queue
  * key hashes to one slot, which BullMQ's multi-key Lua scripts require.
  */
+/** BullMQ's key prefix, a Redis Cluster hash tag; our own keys share it (src/adapters/redis/keys.ts: never name a queue `state`). */
 export const QUEUE_PREFIX = '{triage}';
 
 export const QUEUES = {
