@@ -12,9 +12,8 @@
  * so it runs concurrently with the in-process scenarios, which run one after
  * another.
  *
- * The last two tests reproduce defects these scenarios uncovered in src/ and
- * assert the correct behaviour: they fail until src/ is fixed (see the
- * comments above them).
+ * The last two tests are regression tests for defects these scenarios found
+ * in src/, since fixed (the comments above them say what went wrong).
  */
 import { Writable } from 'node:stream';
 import { describe, it, type ExpectStatic } from 'vitest';
@@ -341,8 +340,8 @@ describe('fault injection, real Redis + Dovecot + SMTP', () => {
     // the filing queue read when new mail wakes the intake) ends the session
     // without closing the IMAP connection, and the intake's attempt to release
     // its Redis lock fails while Redis is down, so after Redis is back the
-    // intake waits for its own stale lock to expire (30 s TTL + 10 s retry).
-    // See the report: src/adapters/imap/imap-intake.ts loop().
+    // intake waited for its own stale lock to expire (30 s TTL + 10 s retry).
+    // Fixed in src/adapters/imap/imap-intake.ts (the lock token is kept across reconnects).
     it.sequential('a Redis outage during an IMAP session leaks no IMAP connection and the intake resumes promptly', { timeout: 90_000 }, async ({ expect }) => {
       const t0 = Date.now();
       try {
@@ -378,10 +377,10 @@ describe('fault injection, real Redis + Dovecot + SMTP', () => {
       }
     });
 
-    // Found while reading reply-stage.ts: every send error clears the
+    // Found while reading reply-stage.ts: every send error cleared the
     // `sending` mark, also a connection lost after the message was handed over
-    // in full, when the server may well have queued it. The retry then sends a
-    // second reply. See the report: src/pipeline/reply-stage.ts.
+    // in full, when the server may well have queued it. The retry then sent a
+    // second reply. Fixed in src/pipeline/reply-stage.ts (deliveryUnknown keeps the mark).
     it.sequential('SMTP connection lost after the whole message was sent: the applicant still gets one reply, not two', { timeout: 60_000 }, async ({ expect }) => {
       const [redis, imap, lossy] = await Promise.all([startRedis(), startDovecot({ users: [{ user: USER, password: PASS }] }), startLossySmtp()]);
       const { logger, lines } = memoryLogger();

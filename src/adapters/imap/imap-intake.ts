@@ -138,7 +138,9 @@ export class ImapIntake {
         await this.session();
         attempt = 0;
       } catch (err) {
-        this.o.logger.warn({ mailbox: this.o.mailbox, err: errInfo(err), attempt }, 'imap intake: connection failed or dropped; reconnecting');
+        // stop() logs out under a running fetch or move, which then fails: expected, not a fault.
+        if (this.stopped) this.o.logger.info({ mailbox: this.o.mailbox, err: errInfo(err) }, 'imap intake: session ended by stop');
+        else this.o.logger.warn({ mailbox: this.o.mailbox, err: errInfo(err), attempt }, 'imap intake: connection failed or dropped; reconnecting');
       } finally {
         if (renew) clearInterval(renew);
         this.connected = false;
