@@ -127,7 +127,7 @@ async function runPipeline(name: string, imap: DovecotHandle, r: RedisHandle, si
       rssByTenth: (reports[0]!.rssByTenth as number[]) ?? [],
       firstReplyMs,
       extra: [
-        `${split ? 'roles split over 2 processes (BENCH_SPLIT_ROLES=1; RSS figures are their sum), ' : ''}startPipeline ${Number(started.ms).toFixed(0)} ms, first reply after ${firstReplyMs} ms, last reply ${seconds.toFixed(1)} s` +
+        `${split ? 'roles split over 2 processes (BENCH_SPLIT_ROLES=1; RSS figures are their sum), ' : ''}startPipeline ${Number(started.ms).toFixed(0)} ms${benchThreads() > 0 ? ` (it waits for the ${benchThreads()} pipeline threads to load)` : ''}, first reply after ${firstReplyMs} ms, last reply ${seconds.toFixed(1)} s (first to last reply: ${((replied - 1) / (seconds - firstReplyMs / 1000)).toFixed(0)} msg/s)` +
           (complete ? '' : ` (deadline: ${replied} of ${n} replied)`) + `, ${rest}`,
         `per message: ${(sent.reduce((acc, c) => acc + c[1], 0) / per).toFixed(1)} Redis commands sent (${sent.slice(0, 5).map(([c, k]) => `${c} ${(k / per).toFixed(1)}`).join(', ')}), ${(totalCalls / per).toFixed(0)} executed by Redis counting those inside BullMQ's Lua scripts, ${(sum((rep) => Number(rep.socketWrites)) / per).toFixed(0)} socket writes` +
           (benchThreads() > 0 ? ' (commands sent and socket writes: main thread only)' : ''),

@@ -55,6 +55,9 @@ const SMTP_CONNECTIONS = 5;
  */
 const CONCURRENCY = { triage: 16, reply: SMTP_CONNECTIONS, route: 4 } as const;
 
+/** How long start waits for the pipeline threads before intake starts regardless. */
+const THREADS_START_TIMEOUT_MS = 30_000;
+
 /** Above nodemailer's 60 s socket timeout, so a slow send is never taken over and run twice. */
 const LOCK_DURATION_MS = 120_000;
 
@@ -102,7 +105,6 @@ export async function startPipeline(env: EnvConfig, roles: readonly Role[], logg
         recover: (batch) => recoverBatch(box.post, box.account.folder, batch, store, queues, env.folders.processed),
       });
       intakes.push(intake);
-      intake.start();
     }
     if (env.mailboxes.length === 0) logger.warn('intake: no mailbox configured (set IMAP_URL or IMAP_URL_<POST>); only workers run');
   }
@@ -169,8 +171,6 @@ export async function startPipeline(env: EnvConfig, roles: readonly Role[], logg
     );
   }
 
-  threads?.start();
-
   let http: Server | null = null;
   if (env.httpPort > 0) {
     http = await startHealthServer(env.httpPort, {
@@ -185,6 +185,14 @@ export async function startPipeline(env: EnvConfig, roles: readonly Role[], logg
       ],
     });
   }
+
+  // Mail is fetched once the workers are up: until then it would only queue.
+  // A thread that cannot start delays intake by at most the timeout.
+  if (threads) {
+    threads.start();
+    if (!(await threads.whenReady(THREADS_START_TIMEOUT_MS))) logger.warn({ ready: threads.readyCount, of: threads.size }, 'threads: not every pipeline thread started in time; starting intake anyway');
+  }
+  for (const intake of intakes) intake.start();
 
   // Order: no new mail, then in-flight jobs finish, then connections close.
   shutdown.add('intake', () => Promise.all(intakes.map((i) => i.stop())));

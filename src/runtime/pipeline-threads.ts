@@ -86,6 +86,16 @@ export class PipelineThreads {
     return this.slots.length;
   }
 
+  /** Resolves true once every thread is up, or false after `timeoutMs`. */
+  async whenReady(timeoutMs: number): Promise<boolean> {
+    const until = Date.now() + timeoutMs;
+    while (this.readyCount < this.size) {
+      if (this.stopping || Date.now() >= until) return false;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    return true;
+  }
+
   private spawn(slot: Slot): void {
     slot.restartTimer = null;
     slot.ready = false;
