@@ -53,7 +53,8 @@ export function classifyMessage(msg: NormalizedMessage, rules: CompiledRules): T
   // A bare forward ("FYI") is read through what it forwards.
   const senderText = msg.newText.trim().length < SHORT_NEW_TEXT ? `${msg.newText}\n${msg.quotedText}` : msg.newText;
   const body = senderText === msg.newText ? newText : prepareText(senderText);
-  const intent = scoreIntent({ subject: prepareText(subject), body, hasCaseNumber: caseNumber !== null }, rules);
+  const preparedSubject = prepareText(subject);
+  const intent = scoreIntent({ subject: preparedSubject, body, hasCaseNumber: caseNumber !== null }, rules);
   const category: Category = convention?.category ?? intent.category;
 
   const problems = new Set<Problem>();
@@ -75,7 +76,7 @@ export function classifyMessage(msg: NormalizedMessage, rules: CompiledRules): T
     }
   }
 
-  const emergency = findEmergency(prepareText(subject), body, rules.emergency) !== null;
+  const emergency = findEmergency(preparedSubject, body, rules.emergency) !== null;
   const sortedProblems = PROBLEMS.filter((p) => problems.has(p)).sort();
   const outcome = decideOutcome(category, sortedProblems, emergency, post);
   return {

@@ -44,8 +44,13 @@ export function hasApplicantName(text: string, prepared: PreparedText, labels: P
 const NEGATED_EMERGENCY =
   /\b(no|not|nor|sin|without)\b[^.!?;\n]{0,30}\b(emergenc\w*|urgent\w*)|(不是|并非|并不是|不算)[^。！？\n]{0,10}(紧急|急事)/giu;
 
+/** Every text NEGATED_EMERGENCY can match contains one of these (it matches normalised, lower-case text). */
+const NEGATABLE = ['emergenc', 'urgent', '紧急', '急事'];
+
 export function findEmergency(subject: PreparedText, body: PreparedText, matcher: PhraseMatcher): string | null {
   const clean = (t: PreparedText): PreparedText => {
+    // The expression can only match where its emergency words are: most texts skip it.
+    if (!NEGATABLE.some((w) => t.text.includes(w))) return t;
     const without = t.text.replace(NEGATED_EMERGENCY, ' ');
     return without === t.text ? t : prepareText(without);
   };

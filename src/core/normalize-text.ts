@@ -18,6 +18,7 @@ const WHITESPACE = /[\s\u00a0\u3000]+/g;
 const NON_ASCII = /[^\x00-\x7f]/;
 const HAN = /\p{Script=Han}/u;
 const WORD = /[\p{L}\p{N}]+/gu;
+const LETTER_OR_DIGIT = /^[\p{L}\p{N}]+$/u;
 
 /** Lower-cases, removes Latin accents and folds white space: `"Lotería  DV"` -> `"loteria dv"`. */
 export function normalizeForMatch(text: string): string {
@@ -39,7 +40,38 @@ export interface PreparedText {
 
 export function prepareText(raw: string): PreparedText {
   const text = normalizeForMatch(raw);
-  return { text, words: new Set(text.match(WORD) ?? []), hasHan: HAN.test(text) };
+  return { text, words: wordsOf(text), hasHan: HAN.test(text) };
+}
+
+/**
+ * The distinct words of a text: maximal runs of letters and digits, as
+ * `WORD` finds them, without running a Unicode regular expression over
+ * ASCII (most of every text, accents being removed already).
+ */
+function wordsOf(text: string): Set<string> {
+  const words = new Set<string>();
+  let start = -1;
+  for (let i = 0; i <= text.length; i++) {
+    const code = i < text.length ? text.charCodeAt(i) : 0x20;
+    let inWord: boolean;
+    if (code < 0x80) inWord = (code >= 0x30 && code <= 0x39) || (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a);
+    else if (code >= 0xd800 && code <= 0xdbff) {
+      // A character outside the BMP: judge the whole pair, and step over it.
+      inWord = LETTER_OR_DIGIT.test(text.slice(i, i + 2));
+      if (inWord && start < 0) start = i;
+      if (inWord) {
+        i++;
+        continue;
+      }
+    } else inWord = LETTER_OR_DIGIT.test(text.charAt(i));
+    if (inWord) {
+      if (start < 0) start = i;
+    } else if (start >= 0) {
+      words.add(text.slice(start, i));
+      start = -1;
+    }
+  }
+  return words;
 }
 
 /**
@@ -56,6 +88,8 @@ export interface PhraseMatcher {
 interface WordPhrase {
   source: string;
   first: string;
+  /** The phrase's other words: all must be in the text before the text is scanned for the phrase. */
+  rest: string[];
   /** Whole normalised phrase, padded so that it matches whole words only. */
   needle: string | null;
 }
@@ -73,8 +107,8 @@ export function compilePhrases(phrases: readonly string[]): PhraseMatcher {
     const needle = normalizeForMatch(phrase);
     const tokens = needle.match(WORD) ?? [];
     if (HAN.test(needle) || tokens.length === 0) han.push({ source: phrase, needle });
-    else if (tokens.length === 1 && tokens[0] === needle) words.push({ source: phrase, first: needle, needle: null });
-    else words.push({ source: phrase, first: tokens[0]!, needle });
+    else if (tokens.length === 1 && tokens[0] === needle) words.push({ source: phrase, first: needle, rest: [], needle: null });
+    else words.push({ source: phrase, first: tokens[0]!, rest: [...new Set(tokens.slice(1))], needle });
   }
   const combined = combineRegexes(patterns.map((p) => p.re));
 
@@ -87,7 +121,7 @@ export function compilePhrases(phrases: readonly string[]): PhraseMatcher {
       return ++n >= max;
     };
     for (const w of words) {
-      if (!t.words.has(w.first)) continue;
+      if (!t.words.has(w.first) || !w.rest.every((r) => t.words.has(r))) continue;
       if (w.needle === null || containsWords(t.text, w.needle)) if (hit(w.source)) return { n, first };
     }
     if (t.hasHan) for (const h of han) if (t.text.includes(h.needle) && hit(h.source)) return { n, first };
@@ -123,7 +157,11 @@ function containsWords(text: string, needle: string): boolean {
 }
 
 function isWordChar(c: string): boolean {
-  return c !== '' && /[\p{L}\p{N}]/u.test(c) && !HAN.test(c);
+  if (c === '') return false;
+  const code = c.charCodeAt(0);
+  // ASCII, nearly every boundary in practice, without a regular expression.
+  if (code < 0x80) return (code >= 0x30 && code <= 0x39) || (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a);
+  return LETTER_OR_DIGIT.test(c) && !HAN.test(c);
 }
 
 /** One scan for many expressions: each wrapped in a group whose index says which matched. */

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { compilePhrases, prepareText } from '../../../src/core/normalize-text.js';
+
+/** Deterministic pseudo-random strings from a pool of every kind of character a mailbox sees. */
+function* samples(n: number): Generator<string> {
+  const pool = ['a', 'Z', '7', ' ', '\n', '.', '-', "'", 'é', 'ñ', 'ü', 'ß', 'の', '签', '证', '，', '。', '😀', '𝐀', '١', '\u00a0', '\u3000', 'İ', 'ﬁ', '²', 'Ⅻ'];
+  let seed = 42;
+  const next = (): number => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31);
+  for (let i = 0; i < n; i++) {
+    let s = '';
+    for (let k = next() % 60; k > 0; k--) s += pool[next() % pool.length];
+    yield s;
+  }
+}
+
+describe('prepareText', () => {
+  it('finds the same words as the Unicode letter-or-digit expression, on every kind of text', () => {
+    const mismatches: string[] = [];
+    for (const raw of samples(5_000)) {
+      const p = prepareText(raw);
+      const expected = new Set(p.text.match(/[\p{L}\p{N}]+/gu) ?? []);
+      if ([...p.words].sort().join('|') !== [...expected].sort().join('|')) mismatches.push(JSON.stringify(raw));
+    }
+    expect(mismatches.slice(0, 5)).toEqual([]);
+  });
+
+  it('lower-cases, removes accents and folds white space', () => {
+    const p = prepareText('  Lotería\u00a0 DV\n2026 签证 ');
+    expect(p.text).toBe('loteria dv 2026 签证');
+    expect([...p.words]).toEqual(['loteria', 'dv', '2026', '签证']);
+    expect(p.hasHan).toBe(true);
+  });
+});
+
+describe('compilePhrases', () => {
+  it('matches whole words only, across accents and case', () => {
+    const m = compilePhrases(['pago', 'lotería de visas', 'won']);
+    expect(m.find('Hice el PAGO ayer')).toBe('pago');
+    expect(m.find('los pagos')).toBeNull();
+    expect(m.find('la Loteria de Visas 2027')).toBe('lotería de visas');
+    expect(m.find('a wonderful day')).toBeNull();
+    expect(m.find('ÉL won.')).toBe('won');
+  });
+});
