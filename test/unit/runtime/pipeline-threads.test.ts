@@ -20,18 +20,19 @@ afterAll(() => rm(dir, { recursive: true, force: true }));
 
 /**
  * Behaviour by `env.configDir` (a scratch folder per test): counts its
- * starts in `starts`; crashes on its first start when `crash-first` exists;
+ * starts in `starts` (one byte each); crashes on its first start when `crash-first` exists;
  * ignores `stop` when `deaf` exists; answers metrics with a counter of 5
  * messages, labelled with its start number.
  */
 const ENTRY = `
 import { parentPort, workerData } from 'node:worker_threads';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 const scratch = workerData.env.configDir;
 const file = join(scratch, 'starts');
-const starts = (existsSync(file) ? Number(readFileSync(file, 'utf8')) : 0) + 1;
-writeFileSync(file, String(starts));
+// One byte per start: an append is atomic, so threads starting together all count.
+appendFileSync(file, 'x');
+const starts = readFileSync(file).length;
 if (starts === 1 && existsSync(join(scratch, 'crash-first'))) throw new Error('boom on first start');
 parentPort.on('message', (m) => {
   if (m.type === 'metrics') {
@@ -82,7 +83,7 @@ describe('PipelineThreads', () => {
     await threads.stop('test');
     expect(threads.readyCount).toBe(0);
     expect(await readFile(join(d, 'stopped'), 'utf8')).toBe('test');
-    expect(Number(await readFile(join(d, 'starts'), 'utf8'))).toBe(2);
+    expect((await readFile(join(d, 'starts'))).length).toBe(2);
   });
 
   it('restarts a thread that dies, after a backoff', async () => {
@@ -91,7 +92,7 @@ describe('PipelineThreads', () => {
     const t0 = Date.now();
     threads.start();
     await until(() => threads.readyCount === 1);
-    expect(Number(await readFile(join(d, 'starts'), 'utf8'))).toBe(2);
+    expect((await readFile(join(d, 'starts'))).length).toBe(2);
     expect(Date.now() - t0).toBeGreaterThanOrEqual(900);
     await threads.stop('test');
   });
@@ -106,7 +107,7 @@ describe('PipelineThreads', () => {
     expect(Date.now() - t0).toBeGreaterThanOrEqual(290);
     await new Promise((r) => setTimeout(r, 1_500));
     expect(threads.readyCount).toBe(0);
-    expect(Number(await readFile(join(d, 'starts'), 'utf8'))).toBe(1);
+    expect((await readFile(join(d, 'starts'))).length).toBe(1);
   });
 
   it('asks only running threads for metrics', async () => {
