@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { TRIAGE_BIN } from '../helpers/labelled-corpus.js';
+import { TRIAGE_BIN, readLabels } from '../helpers/labelled-corpus.js';
 
 const run = promisify(execFile);
 const root = resolve(import.meta.dirname, '../..');
@@ -94,5 +94,27 @@ describe('worker entry points', () => {
     const noConfig = await runWorker({ TRIAGE_CONFIG_DIR: join(tmp, 'nowhere') });
     expect(noConfig.code).toBe(2);
     expect(noConfig.stderr).toMatch(/CONFIG_NOT_FOUND: no posts folder/);
+  });
+});
+
+describe('triage dev --once (the README quick start)', () => {
+  it('runs the whole flow on private servers: every demo message filed, persons answered, machines ignored, tickets opened', { timeout: 120_000 }, async () => {
+    const labels = readLabels(join(root, 'test/fixtures/corpus')).filter((l) => l.post === 'LMA');
+    const machines = labels.filter((l) => l.machine).length;
+    const r = await triage('dev', '--once', '--http-port', '0');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`triage dev: ${labels.length} demo messages appended`);
+    expect(r.stdout).toContain(`processed: ${labels.length - machines} person messages, ignored: ${machines} machine messages`);
+    const sent = /auto-replies sent: (\d+); staff e-mails: (\d+); tickets: (\d+)/.exec(r.stdout);
+    expect(sent, r.stdout.slice(-2000)).not.toBeNull();
+    const [replies, staff, tickets] = sent!.slice(1).map(Number) as [number, number, number];
+    // Persons are answered at most once each; machines never.
+    expect(replies).toBeGreaterThan(0);
+    expect(replies).toBeLessThanOrEqual(labels.length - machines);
+    // One staff e-mail per new ticket; duplicates attach to a ticket instead of opening one.
+    expect(staff).toBe(tickets);
+    expect(tickets).toBeGreaterThan(0);
+    expect(tickets).toBeLessThanOrEqual(labels.length - machines);
+    expect(r.stdout).toMatch(/first reply, as the applicant sees it:\nSubject: Re: /);
   });
 });
