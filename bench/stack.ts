@@ -377,6 +377,8 @@ export function benchEnv(opts: { redisUrl: string; smtpUrl: string; imapUrl: str
   return {
     redisUrl: opts.redisUrl,
     smtpUrl: opts.smtpUrl,
+    // As `triage start` here: SMTP_MAX_CONNECTIONS' default, shared by the threads.
+    smtpMaxConnections: readEnvConfig({}).smtpMaxConnections,
     mailboxes: [{ post: 'LMA', account: parseImapUrl(opts.imapUrl) }],
     httpPort: 0,
     configDir: undefined,

@@ -25,6 +25,7 @@ export async function runDev(opts: { post: string; seed?: string; httpPort: stri
   const env: EnvConfig = {
     redisUrl: redis.url,
     smtpUrl: smtp.url,
+    smtpMaxConnections: 9,
     mailboxes: [{ post, account: parseImapUrl(imap.imapUrl(user, password)) }],
     httpPort: Number(opts.httpPort),
     configDir: undefined,

@@ -43,17 +43,27 @@ export interface Running {
   stop(reason?: string): Promise<void>;
 }
 
-/** SMTP connections in the pool. */
-const SMTP_CONNECTIONS = 5;
-
 /**
- * Concurrency per role: enough to hide Redis round trips on 2 cores. Replies
- * run no wider than the SMTP pool: a reply waiting for a pool connection
- * already carries its `sending` mark, and a crash then parks it
- * (REPLY_UNCERTAIN), so fewer waiting means fewer parked. Staff e-mail
- * (route) yields to applicants' replies.
+ * How one event loop uses its SMTP connections (`env.smtpMaxConnections`:
+ * SMTP_MAX_CONNECTIONS, divided among the pipeline threads): replies take
+ * five of every nine, staff e-mail (route) the rest, so staff mail yields to
+ * applicants' replies. Replies run no wider than their connections: a reply
+ * waiting for a connection already carries its `sending` mark, and a crash
+ * then parks it (REPLY_UNCERTAIN), so fewer waiting means fewer parked.
  */
-const CONCURRENCY = { triage: 16, reply: SMTP_CONNECTIONS, route: 4 } as const;
+export function smtpShare(connections: number): { pool: number; reply: number; route: number } {
+  const pool = Math.max(1, Math.floor(connections));
+  const reply = Math.max(1, Math.round((pool * 5) / 9));
+  return { pool, reply, route: Math.max(1, pool - reply) };
+}
+
+/** Each pipeline thread's share of the process's SMTP connections: at least one. */
+export function smtpConnectionsPerThread(total: number, threads: number): number {
+  return Math.max(1, Math.floor(total / Math.max(1, threads)));
+}
+
+/** Triage jobs in flight per event loop: enough to hide Redis round trips. */
+const TRIAGE_CONCURRENCY = 16;
 
 /** How long start waits for the pipeline threads before intake starts regardless. */
 const THREADS_START_TIMEOUT_MS = 30_000;
@@ -84,7 +94,8 @@ export async function startPipeline(env: EnvConfig, roles: readonly Role[], logg
   const workers: Worker[] = [];
   const intakes: ImapIntake[] = [];
   let mail: MailSender | null = null;
-  const mailer = (): MailSender => (mail ??= createSmtpSender(env.smtpUrl, { maxConnections: SMTP_CONNECTIONS + CONCURRENCY.route }));
+  const smtp = smtpShare(env.smtpMaxConnections);
+  const mailer = (): MailSender => (mail ??= createSmtpSender(env.smtpUrl, { maxConnections: smtp.pool }));
   const folders = () => env.folders;
 
   if (roles.includes('intake')) {
@@ -124,13 +135,13 @@ export async function startPipeline(env: EnvConfig, roles: readonly Role[], logg
 
   // With worker threads, this (main) thread keeps intake, HTTP and supervision, and stays responsive.
   const workerRoles = roles.filter((r) => r !== 'intake');
-  const threads = env.threads > 0 && workerRoles.length > 0 ? new PipelineThreads({ env, roles: workerRoles }, env.threads, logger) : null;
+  const threads = env.threads > 0 && workerRoles.length > 0 ? new PipelineThreads({ env, roles: workerRoles, smtpConnections: smtpConnectionsPerThread(env.smtpMaxConnections, env.threads) }, env.threads, logger) : null;
   const here = new Set<Role>(threads ? roles.filter((r) => r === 'intake') : roles);
 
   if (here.has('triage')) {
     worker(
       QUEUES.triage,
-      CONCURRENCY.triage,
+      TRIAGE_CONCURRENCY,
       (job) =>
         runTriageStage(job, {
           store,
@@ -150,7 +161,7 @@ export async function startPipeline(env: EnvConfig, roles: readonly Role[], logg
     );
   }
   if (here.has('reply')) {
-    worker(QUEUES.autoReply, CONCURRENCY.reply, (job) =>
+    worker(QUEUES.autoReply, smtp.reply, (job) =>
       runReplyStage(job, { store, posts, renderer, mail: mailer(), now: () => new Date(), logger, onSent: (post, ms) => {
         metrics.replies.inc({ post });
         metrics.replyLatency.observe({ post }, ms / 1000);
@@ -158,7 +169,7 @@ export async function startPipeline(env: EnvConfig, roles: readonly Role[], logg
     );
   }
   if (here.has('route')) {
-    worker(QUEUES.route, CONCURRENCY.route, (job) =>
+    worker(QUEUES.route, smtp.route, (job) =>
       runRouteStage(job, {
         store,
         posts,

@@ -9,6 +9,7 @@
  * | `IMAP_URL` | none | `imap[s]://user:pass@host:port/INBOX` of `TRIAGE_POST`'s mailbox |
  * | `IMAP_URL_<POST>` | none | one per further mailbox, e.g. `IMAP_URL_GUZ` |
  * | `SMTP_URL` | `smtp://127.0.0.1:1025` | outgoing mail (replies and staff e-mail) |
+ * | `SMTP_MAX_CONNECTIONS` | `18` | SMTP connections the process may open, shared by its pipeline threads (at least one each) |
  * | `TRIAGE_POST` | `LMA` | the post whose mailbox `IMAP_URL` is |
  * | `HTTP_PORT` | `8080` | `/healthz`, `/readyz`, `/metrics`; `0` = off |
  * | `TRIAGE_CONFIG_DIR`, `TRIAGE_TEMPLATES_DIR` | shipped folders | admin config |
@@ -30,6 +31,8 @@ export interface MailboxSetting {
 export interface EnvConfig {
   redisUrl: string;
   smtpUrl: string;
+  /** SMTP connections this process may open in all (its pipeline threads share them). */
+  smtpMaxConnections: number;
   mailboxes: MailboxSetting[];
   httpPort: number;
   configDir: string | undefined;
@@ -77,6 +80,7 @@ export function readEnvConfig(env: NodeJS.ProcessEnv = process.env): EnvConfig {
   const config: EnvConfig = {
     redisUrl: get('REDIS_URL') ?? 'redis://127.0.0.1:6379',
     smtpUrl: get('SMTP_URL') ?? 'smtp://127.0.0.1:1025',
+    smtpMaxConnections: num('SMTP_MAX_CONNECTIONS', DEFAULT_SMTP_CONNECTIONS),
     mailboxes,
     httpPort: num('HTTP_PORT', 8080),
     configDir: get('TRIAGE_CONFIG_DIR'),
@@ -94,6 +98,7 @@ export function readEnvConfig(env: NodeJS.ProcessEnv = process.env): EnvConfig {
   for (const [name, url] of [['REDIS_URL', config.redisUrl], ['SMTP_URL', config.smtpUrl]] as const) {
     if (!/^(rediss?|smtps?):\/\//.test(url)) issues.push({ file: 'environment', path: name, message: `not a ${name.split('_')[0]!.toLowerCase()} URL` });
   }
+  if (config.smtpMaxConnections < 1) issues.push({ file: 'environment', path: 'SMTP_MAX_CONNECTIONS', message: 'must be at least 1' });
   if (config.threads > MAX_THREADS) issues.push({ file: 'environment', path: 'TRIAGE_THREADS', message: `must be between 0 and ${MAX_THREADS}, got ${config.threads}` });
   if (issues.length > 0) throw new ConfigError(issues);
   return config;
@@ -106,6 +111,13 @@ export function readEnvConfig(env: NodeJS.ProcessEnv = process.env): EnvConfig {
     }
   }
 }
+
+/**
+ * Nine per pipeline thread on 2 cores (five for replies, four for staff
+ * mail), the pool each event loop had before threads; far below the
+ * per-client limits of common relays (Postfix allows 50 by default).
+ */
+const DEFAULT_SMTP_CONNECTIONS = 18;
 
 /** More threads than this only add Redis and SMTP connections: beyond a few cores the work waits on Redis and SMTP. */
 const MAX_THREADS = 8;

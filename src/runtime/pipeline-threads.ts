@@ -25,6 +25,8 @@ export type FromThread = { type: 'ready' } | { type: 'metrics'; id: number; snap
 export interface ThreadData {
   env: EnvConfig;
   roles: Role[];
+  /** This thread's share of the process's SMTP connections (SMTP_MAX_CONNECTIONS / threads, at least 1). */
+  smtpConnections: number;
 }
 
 /** Restart delays after a thread dies: 1 s, doubling, at most 30 s; reset after a minute without a crash. */

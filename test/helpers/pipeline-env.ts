@@ -6,6 +6,8 @@ export function testEnv(opts: { redisUrl: string; smtpUrl: string; imapUrl?: str
   return {
     redisUrl: opts.redisUrl,
     smtpUrl: opts.smtpUrl,
+    // One event loop's share with two threads: 5 reply and 4 staff connections.
+    smtpMaxConnections: 9,
     mailboxes: opts.imapUrl ? [{ post: opts.post ?? 'LMA', account: parseImapUrl(opts.imapUrl) }] : [],
     httpPort: 0,
     configDir: undefined,

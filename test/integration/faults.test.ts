@@ -56,8 +56,9 @@ import { startLossySmtp } from '../helpers/fault-smtp.js';
 
 /**
  * The most replies a fault can catch mid-send: the reply workers'
- * concurrency (5 per event loop, src/runtime/app.ts) times the pipeline
- * threads `triage start` runs (one per core, TRIAGE_THREADS), on CI's 2 cores.
+ * concurrency, 5 of every 9 SMTP connections (smtpShare in
+ * src/runtime/app.ts): 10 of `triage start`'s default 18, and 5 in the
+ * in-process scenarios (testEnv gives 9).
  */
 const REPLY_IN_FLIGHT_MAX = 16;
 

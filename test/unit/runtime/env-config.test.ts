@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseImapUrl, readEnvConfig } from '../../../src/runtime/env-config.js';
 import { ConfigError } from '../../../src/runtime/errors.js';
+import { smtpConnectionsPerThread, smtpShare } from '../../../src/runtime/app.js';
 
 const tmp = await mkdtemp(join(tmpdir(), 'triage-env-'));
 afterAll(() => rm(tmp, { recursive: true, force: true }));
@@ -48,6 +49,32 @@ describe('TRIAGE_THREADS', () => {
   it('refuses a count that is not a whole number from 0 to 8', () => {
     for (const bad of ['-1', '2.5', 'two', '9']) {
       expect(() => readEnvConfig({ TRIAGE_THREADS: bad }), bad).toThrow(/TRIAGE_THREADS/);
+    }
+  });
+});
+
+describe('SMTP_MAX_CONNECTIONS', () => {
+  it('defaults to 18 and refuses fewer than one', () => {
+    expect(readEnvConfig({}).smtpMaxConnections).toBe(18);
+    expect(readEnvConfig({ SMTP_MAX_CONNECTIONS: '4' }).smtpMaxConnections).toBe(4);
+    expect(() => readEnvConfig({ SMTP_MAX_CONNECTIONS: '0' })).toThrow(/SMTP_MAX_CONNECTIONS/);
+  });
+});
+
+describe('smtpShare', () => {
+  it('gives replies five connections of every nine and staff mail the rest, one each at the least', () => {
+    expect(smtpShare(9)).toEqual({ pool: 9, reply: 5, route: 4 });
+    expect(smtpShare(18)).toEqual({ pool: 18, reply: 10, route: 8 });
+    expect(smtpShare(2)).toEqual({ pool: 2, reply: 1, route: 1 });
+    // A single connection is shared: staff mail waits for it behind replies.
+    expect(smtpShare(1)).toEqual({ pool: 1, reply: 1, route: 1 });
+  });
+
+  it('never lets the threads together open more than the process budget (when it allows one each)', () => {
+    for (let budget = 1; budget <= 40; budget++) {
+      for (let threads = 1; threads <= 8 && threads <= budget; threads++) {
+        expect(threads * smtpShare(smtpConnectionsPerThread(budget, threads)).pool, `${budget} / ${threads}`).toBeLessThanOrEqual(budget);
+      }
     }
   });
 });
