@@ -18,7 +18,7 @@ import { runTriageStage } from '../pipeline/triage-stage.js';
 import { runReplyStage } from '../pipeline/reply-stage.js';
 import { runRouteStage } from '../pipeline/route-stage.js';
 import { buildPostRuntimes, type PostRuntime } from '../pipeline/post-runtime.js';
-import { loadConfig } from './load-config.js';
+import { loadConfig, type LoadedConfig } from './load-config.js';
 import { checkTemplates } from './check-templates.js';
 import { ConfigError } from './errors.js';
 import type { EnvConfig } from './env-config.js';
@@ -71,12 +71,19 @@ const THREADS_START_TIMEOUT_MS = 30_000;
 /** Above nodemailer's 60 s socket timeout, so a slow send is never taken over and run twice. */
 const LOCK_DURATION_MS = 120_000;
 
-export async function startPipeline(env: EnvConfig, roles: readonly Role[], logger: Logger): Promise<Running> {
+/**
+ * @param validated A pipeline thread's config: the one its main thread loaded
+ *   and checked at start, so that every thread, including one restarted
+ *   hours later, runs the same config, never a file an admin is editing.
+ */
+export async function startPipeline(env: EnvConfig, roles: readonly Role[], logger: Logger, validated?: LoadedConfig): Promise<Running> {
   // Nothing starts on an invalid config or a missing template.
-  const config = await loadConfig(env.configDir);
+  const config = validated ?? (await loadConfig(env.configDir));
   const renderer = new TemplateRenderer(env.templatesDir ?? join(projectRoot(), 'templates'));
-  const templateIssues = await checkTemplates(config.posts.values(), renderer);
-  if (templateIssues.length > 0) throw new ConfigError(templateIssues);
+  if (!validated) {
+    const templateIssues = await checkTemplates(config.posts.values(), renderer);
+    if (templateIssues.length > 0) throw new ConfigError(templateIssues);
+  }
   for (const m of env.mailboxes) {
     if (!config.posts.has(m.post)) throw new ConfigError([{ file: 'environment', path: `IMAP_URL (post ${m.post})`, message: `no post ${m.post} in ${config.dir}` }]);
   }
@@ -135,7 +142,7 @@ export async function startPipeline(env: EnvConfig, roles: readonly Role[], logg
 
   // With worker threads, this (main) thread keeps intake, HTTP and supervision, and stays responsive.
   const workerRoles = roles.filter((r) => r !== 'intake');
-  const threads = env.threads > 0 && workerRoles.length > 0 ? new PipelineThreads({ env, roles: workerRoles, smtpConnections: smtpConnectionsPerThread(env.smtpMaxConnections, env.threads) }, env.threads, logger) : null;
+  const threads = env.threads > 0 && workerRoles.length > 0 ? new PipelineThreads({ env, roles: workerRoles, config, smtpConnections: smtpConnectionsPerThread(env.smtpMaxConnections, env.threads) }, env.threads, logger) : null;
   const here = new Set<Role>(threads ? roles.filter((r) => r === 'intake') : roles);
 
   if (here.has('triage')) {
