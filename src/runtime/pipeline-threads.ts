@@ -1,11 +1,12 @@
 /**
  * Pipeline threads: `triage start` is one process, but one event loop is
- * one core. With `TRIAGE_THREADS` = n > 1 the main thread keeps intake,
- * the HTTP port and its own share of the workers, and n - 1 worker threads
+ * one core. With `TRIAGE_THREADS` = n > 0, the main thread keeps intake,
+ * the HTTP port and this supervisor, and n worker threads
  * (node:worker_threads) each run the triage, reply and route workers on
- * their own connections. BullMQ hands each job to exactly one of them, so
- * nothing about a message changes; a kill -9 still takes the whole process
- * down at once, as a crash would.
+ * their own Redis connections and their share of the SMTP connections.
+ * BullMQ hands each job to exactly one of them, so nothing about a message
+ * changes; a kill -9 still takes the whole process down at once, as a crash
+ * would.
  *
  * The supervisor restarts a thread that dies, with backoff, and stops them
  * all in order on shutdown. Threads send their metrics on request; the main
@@ -67,7 +68,7 @@ export class PipelineThreads {
 
   /**
    * @param entry The thread's module: `pipeline-thread.js` beside this file.
-   * @param count Threads to run besides the main thread.
+   * @param count Threads to run (the main thread runs no workers then).
    */
   constructor(
     private readonly data: ThreadData,
