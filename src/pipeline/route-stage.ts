@@ -1,7 +1,14 @@
 /**
  * Stage 3b: a new ticket goes to its unit's staff queue and, by e-mail, to
  * the unit's address, with a summary and the original message attached.
- * Same sent-mark discipline as replies: staff get one e-mail per ticket.
+ *
+ * Staff e-mail is at least once, unlike applicants' replies (at most once):
+ * the same sent mark skips a ticket already notified, but when an attempt
+ * died mid-send (the mark says `sending`) the retry sends again. A unit
+ * then gets, rarely, a second copy with the same Message-ID, which mail
+ * clients thread together; it never misses a ticket, and no admin has to
+ * release a parked notification. The ticket is in the staff queue before
+ * the e-mail is tried either way.
  */
 import type { Logger } from 'pino';
 import type { RouteJob } from '../contracts/queues.js';
@@ -36,7 +43,7 @@ export async function runRouteStage(job: RouteJob, deps: RouteDeps): Promise<'no
   if (state === 'sent') return 'already-notified';
   if (state === 'sending' || !(await deps.store.beginReply(markKey))) {
     if ((await deps.store.getReplyState(markKey)) === 'sent') return 'already-notified';
-    throw new TriageError('REPLY_UNCERTAIN', `staff e-mail for ${ticket.id} was begun by an attempt that did not finish`);
+    deps.logger.warn({ post: job.post, ticketId: ticket.id }, 'route: an earlier attempt died mid-send; sending the staff e-mail again (same Message-ID)');
   }
   const raw = await deps.store.getRaw(job.key);
   let note = '';
@@ -54,9 +61,8 @@ export async function runRouteStage(job: RouteJob, deps: RouteDeps): Promise<'no
       attachments: raw ? [{ filename: `${ticket.id}.eml`, content: raw, contentType: 'message/rfc822' }] : [],
     });
   } catch (err) {
-    // Refused, or never connected: nothing went out, so a retry may send.
-    // Connection lost mid-transaction: it may have gone out; the mark stays
-    // and the retry parks the job (REPLY_UNCERTAIN) rather than send twice.
+    // Refused, or never connected: nothing went out. Lost mid-transaction:
+    // it may have gone out; the mark stays `sending`, and the retry sends again.
     if (!deliveryUnknown(err)) await deps.store.abortReply(markKey);
     throw err;
   }

@@ -187,6 +187,18 @@ export async function autoReplies(smtp: SmtpSink): Promise<SinkReply[]> {
   return out;
 }
 
+/** The staff e-mails at the sink: the Message-IDs received per ticket (X-Triage-Ticket). */
+export function staffMails(smtp: SmtpSink): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const m of smtp.messages) {
+    const head = m.raw.subarray(0, 16_384).toString('latin1').split(/\r\n\r\n/)[0] ?? '';
+    const ticket = /^x-triage-ticket:[ \t]*(\S+)/im.exec(head)?.[1];
+    if (!ticket) continue;
+    out.set(ticket, [...(out.get(ticket) ?? []), /^message-id:[ \t]*(\S+)/im.exec(head)?.[1] ?? '']);
+  }
+  return out;
+}
+
 export function countAutoReplies(smtp: SmtpSink): number {
   let n = 0;
   for (const m of smtp.messages) if (/^auto-submitted:[ \t]*auto-replied/im.test(m.raw.subarray(0, 8192).toString('latin1').split(/\r\n\r\n/)[0] ?? '')) n++;

@@ -43,6 +43,7 @@ import {
   runCli,
   sleep,
   spawnTriage,
+  staffMails,
   unroutedPersonMail,
   waitFor,
   PASS,
@@ -177,6 +178,14 @@ describe('fault injection, real Redis + Dovecot + SMTP', () => {
         summary('kill -9', o, parked, Date.now() - t0, `replies at kill=${repliesAtKill}`);
         assertInvariants(expect, o, appended, parked, true);
         await assertTickets(expect, new TriageStore(conn), persons, t0, appendedBy);
+        // Staff notification is at least once: every ticket's unit got its e-mail, a
+        // second copy (after a send the kill interrupted) only with the same Message-ID.
+        const staff = staffMails(s.smtp);
+        const tickets = await new TriageStore(conn).listTickets('LMA', persons.length * 2);
+        expect(tickets.filter((t) => !staff.has(t.id)).map((t) => t.id), 'tickets whose unit got no e-mail').toEqual([]);
+        expect([...staff].filter(([, ids]) => new Set(ids).size !== 1), 'staff copies with different Message-IDs').toEqual([]);
+        expect(parked.filter((j) => j.queue === 'route'), 'parked staff e-mails').toEqual([]);
+        console.log(`[faults] kill -9: ${tickets.length} tickets, ${staff.size} notified, ${[...staff.values()].filter((ids) => ids.length > 1).length} notified twice`);
         expect(await second.stop()).toMatch(/^(exit 0|SIGTERM)$/);
       } finally {
         for (const c of children) await c.kill9();
