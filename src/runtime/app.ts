@@ -12,7 +12,7 @@ import { addJob, createQueues, createRedis, createWorker, isFinalFailure, jobOpt
 import { TriageStore } from '../adapters/redis/triage-store.js';
 import { ImapIntake, type FetchedMessage } from '../adapters/imap/imap-intake.js';
 import { createSmtpSender, type MailSender } from '../adapters/smtp/smtp-sender.js';
-import { TemplateRenderer } from '../adapters/templates/liquid-renderer.js';
+import { TemplateRenderer, type TemplateSnapshot } from '../adapters/templates/liquid-renderer.js';
 import { startHealthServer } from '../adapters/http/health-server.js';
 import { runTriageStage } from '../pipeline/triage-stage.js';
 import { runReplyStage } from '../pipeline/reply-stage.js';
@@ -71,16 +71,25 @@ const THREADS_START_TIMEOUT_MS = 30_000;
 /** Above nodemailer's 60 s socket timeout, so a slow send is never taken over and run twice. */
 const LOCK_DURATION_MS = 120_000;
 
+/** The config and templates as read and checked once, at start. */
+export interface CheckedSetup {
+  config: LoadedConfig;
+  templates: TemplateSnapshot;
+}
+
 /**
- * @param validated A pipeline thread's config: the one its main thread loaded
- *   and checked at start, so that every thread, including one restarted
- *   hours later, runs the same config, never a file an admin is editing.
+ * @param checked A pipeline thread's setup: what its main thread read and
+ *   checked at start, so that every thread, including one restarted hours
+ *   later, runs the same config and templates, never a file an admin is
+ *   editing.
  */
-export async function startPipeline(env: EnvConfig, roles: readonly Role[], logger: Logger, validated?: LoadedConfig): Promise<Running> {
+export async function startPipeline(env: EnvConfig, roles: readonly Role[], logger: Logger, checked?: CheckedSetup): Promise<Running> {
   // Nothing starts on an invalid config or a missing template.
-  const config = validated ?? (await loadConfig(env.configDir));
-  const renderer = new TemplateRenderer(env.templatesDir ?? join(projectRoot(), 'templates'));
-  if (!validated) {
+  const templatesDir = env.templatesDir ?? join(projectRoot(), 'templates');
+  const config = checked?.config ?? (await loadConfig(env.configDir));
+  const templates = checked?.templates ?? (await new TemplateRenderer(templatesDir).snapshot());
+  const renderer = new TemplateRenderer(templatesDir, templates);
+  if (!checked) {
     const templateIssues = await checkTemplates(config.posts.values(), renderer);
     if (templateIssues.length > 0) throw new ConfigError(templateIssues);
   }
@@ -142,7 +151,7 @@ export async function startPipeline(env: EnvConfig, roles: readonly Role[], logg
 
   // With worker threads, this (main) thread keeps intake, HTTP and supervision, and stays responsive.
   const workerRoles = roles.filter((r) => r !== 'intake');
-  const threads = env.threads > 0 && workerRoles.length > 0 ? new PipelineThreads({ env, roles: workerRoles, config, smtpConnections: smtpConnectionsPerThread(env.smtpMaxConnections, env.threads) }, env.threads, logger) : null;
+  const threads = env.threads > 0 && workerRoles.length > 0 ? new PipelineThreads({ env, roles: workerRoles, checked: { config, templates }, smtpConnections: smtpConnectionsPerThread(env.smtpMaxConnections, env.threads) }, env.threads, logger) : null;
   const here = new Set<Role>(threads ? roles.filter((r) => r === 'intake') : roles);
 
   if (here.has('triage')) {

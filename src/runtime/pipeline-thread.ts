@@ -11,11 +11,11 @@ import type { FromThread, ThreadData, ToThread } from './pipeline-threads.js';
 
 if (!parentPort) throw new Error('pipeline-thread.js runs only as a worker thread');
 const port = parentPort;
-const { env, roles, config, smtpConnections } = workerData as ThreadData;
+const { env, roles, checked, smtpConnections } = workerData as ThreadData;
 const logger = createLogger({ level: env.logLevel }).child({ thread: threadId });
 const send = (m: FromThread): void => port.postMessage(m);
 
-const running = await startPipeline({ ...env, threads: 0, httpPort: 0, mailboxes: [], smtpMaxConnections: smtpConnections }, roles, logger, config);
+const running = await startPipeline({ ...env, threads: 0, httpPort: 0, mailboxes: [], smtpMaxConnections: smtpConnections }, roles, logger, checked);
 process.on('unhandledRejection', (err) => logger.error({ err: (err as Error)?.message ?? String(err) }, 'unhandled rejection'));
 
 port.on('message', (m: ToThread) => {

@@ -16,8 +16,7 @@ import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import type { EnvConfig } from './env-config.js';
 import type { MetricsSnapshot } from './metrics.js';
-import type { Role } from './app.js';
-import type { LoadedConfig } from './load-config.js';
+import type { CheckedSetup, Role } from './app.js';
 
 /** What the main thread sends a pipeline thread. */
 export type ToThread = { type: 'metrics'; id: number } | { type: 'stop'; reason: string };
@@ -27,8 +26,8 @@ export type FromThread = { type: 'ready' } | { type: 'metrics'; id: number; snap
 export interface ThreadData {
   env: EnvConfig;
   roles: Role[];
-  /** The config the main thread loaded and checked (structured-cloned). */
-  config: LoadedConfig;
+  /** The config and templates the main thread read and checked at start (structured-cloned). */
+  checked: CheckedSetup;
   /** This thread's share of the process's SMTP connections (SMTP_MAX_CONNECTIONS / threads, at least 1). */
   smtpConnections: number;
 }

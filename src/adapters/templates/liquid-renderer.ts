@@ -5,9 +5,9 @@
  * admins can edit templates safely. A bilingual reply is the sender's
  * language first, then the post's other languages, under one subject.
  */
-import { access, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { Liquid, type Template } from 'liquidjs';
+import { access, readdir, readFile } from 'node:fs/promises';
+import { dirname, extname, join, resolve, sep } from 'node:path';
+import { Liquid, type FS, type Template } from 'liquidjs';
 import type { Language } from '../../core/types.js';
 import type { ReplyContext } from '../../core/compose-reply.js';
 import { TriageError } from '../../runtime/errors.js';
@@ -24,20 +24,51 @@ export const LANGUAGE_SEPARATOR = '\n\n' + '—'.repeat(36) + '\n\n';
 /** Renders must be bounded: a template loop over a huge value must not stall a worker. */
 const RENDER_LIMIT_MS = 2_000;
 
+/**
+ * Every template file as it was read at one moment: absolute path -> text.
+ * Plain data, so a pipeline thread receives the very templates its main
+ * thread checked, whatever happens to the files afterwards.
+ */
+export type TemplateSnapshot = Record<string, string>;
+
 export class TemplateRenderer {
   private readonly engines = new Map<Language, Liquid>();
   /** Parsed once per template and language: a reply only renders. */
   private readonly sources = new Map<string, { subject: Template[]; body: Template[] }>();
+  private readonly fs: FS | undefined;
 
-  constructor(private readonly dir: string) {}
+  /**
+   * @param snapshot Render from these files instead of the disk (see
+   *   {@link TemplateRenderer.snapshot}); partials resolve among them too.
+   */
+  constructor(
+    private readonly dir: string,
+    private readonly snap?: TemplateSnapshot,
+  ) {
+    this.fs = snap ? snapshotFs(snap) : undefined;
+  }
+
+  /** Reads every `<lang>/*.liquid` under the templates folder, once. */
+  async snapshot(): Promise<TemplateSnapshot> {
+    const out: TemplateSnapshot = {};
+    for (const entry of await readdir(this.dir, { withFileTypes: true })) {
+      if (!entry.isDirectory()) continue;
+      const langDir = resolve(this.dir, entry.name);
+      for (const file of await readdir(langDir)) {
+        if (file.endsWith('.liquid')) out[join(langDir, file)] = await readFile(join(langDir, file), 'utf8');
+      }
+    }
+    return out;
+  }
 
   private engine(lang: Language): Liquid {
     let e = this.engines.get(lang);
     if (!e) {
       e = new Liquid({
-        root: [join(this.dir, lang)],
-        partials: [join(this.dir, lang)],
+        root: [resolve(this.dir, lang)],
+        partials: [resolve(this.dir, lang)],
         extname: '.liquid',
+        ...(this.fs ? { fs: this.fs } : {}),
         cache: true,
         strictFilters: true,
         ownPropertyOnly: true,
@@ -49,8 +80,10 @@ export class TemplateRenderer {
   }
 
   async exists(id: string, lang: Language): Promise<boolean> {
+    const file = this.file(id, lang);
+    if (this.snap) return file in this.snap;
     try {
-      await access(this.file(id, lang));
+      await access(file);
       return true;
     } catch {
       return false;
@@ -59,7 +92,7 @@ export class TemplateRenderer {
 
   private file(id: string, lang: Language): string {
     if (!/^[a-z0-9_]+$/.test(id)) throw new TriageError('TEMPLATE_NOT_FOUND', `invalid template id "${id}"`);
-    return join(this.dir, lang, `${id}.liquid`);
+    return resolve(this.dir, lang, `${id}.liquid`);
   }
 
   private async source(id: string, lang: Language): Promise<{ subject: Template[]; body: Template[] }> {
@@ -68,7 +101,10 @@ export class TemplateRenderer {
     if (cached) return cached;
     let text: string;
     try {
-      text = await readFile(this.file(id, lang), 'utf8');
+      const file = this.file(id, lang);
+      if (!this.snap) text = await readFile(file, 'utf8');
+      else if (file in this.snap) text = this.snap[file]!;
+      else throw new Error(`${file}: not in the templates read at start`);
     } catch (cause) {
       throw new TriageError('TEMPLATE_NOT_FOUND', `template ${lang}/${id}.liquid not found in ${this.dir}`, { cause });
     }
@@ -107,4 +143,24 @@ export class TemplateRenderer {
     for (const lang of languages) blocks.push(await this.renderOne(id, lang, contextFor(lang)));
     return { subject: blocks[0]?.subject ?? '', text: blocks.map((b) => b.text).join(LANGUAGE_SEPARATOR) + '\n', languages: [...languages] };
   }
+}
+
+/** LiquidJS's file system over a snapshot, so that `{% render "./_date.liquid" %}` resolves as on disk. */
+function snapshotFs(snap: TemplateSnapshot): FS {
+  const read = (file: string): string => {
+    const text = snap[file];
+    if (text === undefined) throw new Error(`ENOENT: ${file} is not in the templates read at start`);
+    return text;
+  };
+  return {
+    exists: async (file) => file in snap,
+    existsSync: (file) => file in snap,
+    readFile: async (file) => read(file),
+    readFileSync: read,
+    resolve: (dir, file, ext) => resolve(dir, extname(file) ? file : file + ext),
+    containsSync: (root, file) => file.startsWith(resolve(root) + sep),
+    contains: async (root, file) => file.startsWith(resolve(root) + sep),
+    sep,
+    dirname,
+  };
 }

@@ -49,3 +49,36 @@ describe('sandbox', () => {
     await expect(new TemplateRenderer(tmp).renderOne('nosubject', 'en', {} as never)).rejects.toThrow(/must start with "Subject: ..."/);
   });
 });
+
+describe('snapshot (what pipeline threads render from)', () => {
+  it('renders every shipped template exactly as from disk, partials included', async () => {
+    const snap = await shipped.snapshot();
+    const fromSnapshot = new TemplateRenderer(join(projectRoot(), 'templates'), snap);
+    const msg = makeMessage({ subject: 'Consulta', newText: 'Hola, quisiera saber el estado de mi caso LMA2023123456. Gracias.' });
+    const decision = classifyMessage(msg, compileRules(lma));
+    const ids = [...new Set(Object.values(lma.replies).filter((id): id is string => typeof id === 'string'))];
+    expect(ids.length).toBeGreaterThan(5);
+    for (const id of ids) {
+      for (const lang of lma.languages) {
+        const ctx = buildReplyContext(lma, decision, msg, lang, { dueDate: '2026-12-01', ticketId: 'LMA-2026-000123' });
+        expect(await fromSnapshot.renderOne(id, lang, ctx), `${lang}/${id}`).toEqual(await shipped.renderOne(id, lang, ctx));
+      }
+    }
+  });
+
+  it('keeps the templates as read: a later edit or deletion on disk changes nothing', async () => {
+    const dir = join(tmp, 'snap');
+    await mkdir(join(dir, 'en'), { recursive: true });
+    await writeFile(join(dir, 'en', '_part.liquid'), 'part one');
+    await writeFile(join(dir, 'en', 'note.liquid'), 'Subject: Hello\n\nBody, {% render "./_part.liquid" %}.');
+    const snap = await new TemplateRenderer(dir).snapshot();
+    await writeFile(join(dir, 'en', '_part.liquid'), 'half-edited {% if');
+    await rm(join(dir, 'en', 'note.liquid'));
+    const renderer = new TemplateRenderer(dir, snap);
+    const ctx = buildReplyContext(lma, classifyMessage(makeMessage(), compileRules(lma)), makeMessage(), 'en');
+    expect(await renderer.exists('note', 'en')).toBe(true);
+    expect(await renderer.renderOne('note', 'en', ctx)).toEqual({ subject: 'Hello', text: 'Body, part one.' });
+    expect(await renderer.exists('other', 'en')).toBe(false);
+    await expect(renderer.renderOne('other', 'en', ctx)).rejects.toThrow(/TEMPLATE_NOT_FOUND|not found/);
+  });
+});

@@ -57,7 +57,7 @@ async function scratch(name: string, flags: string[] = []): Promise<string> {
 
 function supervisor(scratchDir: string, count: number): PipelineThreads {
   const env = { configDir: scratchDir } as EnvConfig;
-  return new PipelineThreads({ env, roles: ['triage', 'reply', 'route'], config: { dir: scratchDir, posts: new Map() }, smtpConnections: 9 }, count, pino({ level: 'silent' }), pathToFileURL(entryFile));
+  return new PipelineThreads({ env, roles: ['triage', 'reply', 'route'], checked: { config: { dir: scratchDir, posts: new Map() }, templates: {} }, smtpConnections: 9 }, count, pino({ level: 'silent' }), pathToFileURL(entryFile));
 }
 
 async function until(check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
