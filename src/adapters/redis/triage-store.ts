@@ -196,10 +196,6 @@ export class TriageStore {
     return this.redis.get(keys.ticketByMessage(key));
   }
 
-  async ticketBySender(post: string, sender: string, subjectKey: string): Promise<string | null> {
-    return this.redis.get(keys.ticketBySender(post, sender, subjectKey));
-  }
-
   /** Claims "the open ticket of this sender and request" for `ticketId`; returns the ticket that already holds it, if any. */
   async claimSenderTicket(post: string, sender: string, subjectKey: string, ticketId: string, windowSeconds: number): Promise<string | null> {
     const key = keys.ticketBySender(post, sender, subjectKey);
