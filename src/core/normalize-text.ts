@@ -54,7 +54,7 @@ function wordsOf(text: string): Set<string> {
   for (let i = 0; i <= text.length; i++) {
     const code = i < text.length ? text.charCodeAt(i) : 0x20;
     let inWord: boolean;
-    if (code < 0x80) inWord = (code >= 0x30 && code <= 0x39) || (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a);
+    if (code < 0x80) inWord = isAsciiLetterOrDigit(code);
     else if (code >= 0xd800 && code <= 0xdbff) {
       // A character outside the BMP: judge the whole pair, and step over it.
       inWord = LETTER_OR_DIGIT.test(text.slice(i, i + 2));
@@ -156,11 +156,15 @@ function containsWords(text: string, needle: string): boolean {
   return false;
 }
 
+function isAsciiLetterOrDigit(code: number): boolean {
+  return (code >= 0x30 && code <= 0x39) || (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a);
+}
+
 function isWordChar(c: string): boolean {
   if (c === '') return false;
   const code = c.charCodeAt(0);
   // ASCII, nearly every boundary in practice, without a regular expression.
-  if (code < 0x80) return (code >= 0x30 && code <= 0x39) || (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a);
+  if (code < 0x80) return isAsciiLetterOrDigit(code);
   return LETTER_OR_DIGIT.test(c) && !HAN.test(c);
 }
 

@@ -22,11 +22,9 @@ port.on('message', (m: ToThread) => {
   if (m.type === 'metrics') {
     void running.metrics.registry.getMetricsAsJSON().then((snapshot) => send({ type: 'metrics', id: m.id, snapshot }));
   } else if (m.type === 'stop') {
-    void running.stop(m.reason).then(() => {
-      send({ type: 'stopped' });
-      // In a worker thread this ends the thread, not the process.
-      process.exit(0);
-    });
+    // The supervisor waits for the thread's exit; in a worker thread,
+    // process.exit ends the thread, not the process.
+    void running.stop(m.reason).then(() => process.exit(0));
   }
 });
 send({ type: 'ready' });

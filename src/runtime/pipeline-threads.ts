@@ -21,7 +21,7 @@ import type { CheckedSetup, Role } from './app.js';
 /** What the main thread sends a pipeline thread. */
 export type ToThread = { type: 'metrics'; id: number } | { type: 'stop'; reason: string };
 /** What a pipeline thread sends back. */
-export type FromThread = { type: 'ready' } | { type: 'metrics'; id: number; snapshot: MetricsSnapshot } | { type: 'stopped' };
+export type FromThread = { type: 'ready' } | { type: 'metrics'; id: number; snapshot: MetricsSnapshot };
 
 export interface ThreadData {
   env: EnvConfig;

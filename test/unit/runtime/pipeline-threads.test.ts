@@ -39,7 +39,6 @@ parentPort.on('message', (m) => {
     parentPort.postMessage({ type: 'metrics', id: m.id, snapshot: [{ name: 'triage_messages_total', help: 'h', type: 'counter', aggregator: 'sum', values: [{ value: 5, labels: { post: 'LMA' } }] }] });
   } else if (m.type === 'stop' && !existsSync(join(scratch, 'deaf'))) {
     writeFileSync(join(scratch, 'stopped'), m.reason);
-    parentPort.postMessage({ type: 'stopped' });
     process.exit(0);
   }
 });
