@@ -34,6 +34,19 @@ export function messageKey(post: string, messageId: string | null, raw: Buffer):
 }
 
 /**
+ * {@link messageKey} of a raw message as fetched, before any parsing: the
+ * Message-ID is read from the header block (unfolded, at most the first
+ * 64 KiB), so intake and recovery name a message exactly as triage does.
+ */
+export function rawMessageKey(post: string, raw: Buffer): string {
+  const head = raw.subarray(0, 64 * 1024).toString('latin1').split(/\r?\n\r?\n/)[0] ?? '';
+  const id = MESSAGE_ID_HEADER.exec(head)?.[1]?.replace(/\s+/g, '').trim() || null;
+  return messageKey(post, id, raw);
+}
+
+const MESSAGE_ID_HEADER = /^message-id:[ \t]*(.*(?:\r?\n[ \t].*)*)/im;
+
+/**
  * Deterministic job ids: adding the same job twice is a no-op.
  * A triage job is per mailbox copy (UIDVALIDITY + UID): fetching the same
  * copy again (a crash before the checkpoint moved) adds nothing, while a

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { Server } from 'node:http';
 import type { Worker } from 'bullmq';
 import type { Logger } from 'pino';
-import { QUEUES, jobIds, messageKey, type QueueName, type TriageJob } from '../contracts/queues.js';
+import { QUEUES, jobIds, rawMessageKey, type QueueName, type TriageJob } from '../contracts/queues.js';
 import { addJob, createQueues, createRedis, createWorker, isFinalFailure, jobOptions, type Queues } from '../adapters/queue/bullmq-queues.js';
 import { TriageStore } from '../adapters/redis/triage-store.js';
 import { ImapIntake, type FetchedMessage } from '../adapters/imap/imap-intake.js';
@@ -236,7 +236,7 @@ export async function startPipeline(env: EnvConfig, roles: readonly Role[], logg
 async function recoverBatch(post: string, folder: string, batch: FetchedMessage[], store: TriageStore, queues: Queues, processed: string): Promise<void> {
   const undecided: FetchedMessage[] = [];
   for (const m of batch) {
-    const key = messageKey(post, messageIdOf(m.raw), m.raw);
+    const key = rawMessageKey(post, m.raw);
     const state = await store.getMessageState(key);
     if (state.status === 'done') await store.requestFiling(post, { uidValidity: m.uidValidity, uid: m.uid, folder: state.folder ?? processed, key });
     else undecided.push(m);
@@ -244,17 +244,11 @@ async function recoverBatch(post: string, folder: string, batch: FetchedMessage[
   if (undecided.length > 0) await acceptBatch(post, folder, undecided, store, queues);
 }
 
-function messageIdOf(raw: Buffer): string | null {
-  const head = raw.subarray(0, 64 * 1024).toString('latin1').split(/\r?\n\r?\n/)[0] ?? '';
-  return MESSAGE_ID_HEADER.exec(head)?.[1]?.replace(/\s+/g, '').trim() || null;
-}
-
-const MESSAGE_ID_HEADER = /^message-id:[ \t]*(.*(?:\r?\n[ \t].*)*)/im;
 
 /** Intake -> Redis: the raw message stored (bounded), one triage job per message with a deterministic id. */
 async function acceptBatch(post: string, folder: string, batch: FetchedMessage[], store: TriageStore, queues: Queues): Promise<void> {
   const jobs = [];
-  const keysOf = batch.map((m) => messageKey(post, messageIdOf(m.raw), m.raw));
+  const keysOf = batch.map((m) => rawMessageKey(post, m.raw));
   // The raw copies first, all at once; a job never refers to a missing copy.
   await Promise.all(batch.map((m, i) => store.putRaw(keysOf[i]!, m.raw)));
   for (const [i, m] of batch.entries()) {

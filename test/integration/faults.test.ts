@@ -22,7 +22,7 @@ import { startRedis } from '../../src/devstack/redis-server.js';
 import { startDovecot } from '../../src/devstack/dovecot-server.js';
 import { startPipeline, ALL_ROLES, type Running } from '../../src/runtime/app.js';
 import { createQueues, createRedis } from '../../src/adapters/queue/bullmq-queues.js';
-import { messageKey } from '../../src/contracts/queues.js';
+import { rawMessageKey } from '../../src/contracts/queues.js';
 import { TriageStore } from '../../src/adapters/redis/triage-store.js';
 import { buildClosedDays } from '../../src/adapters/holidays/holiday-calendar.js';
 import { slaDueDate } from '../../src/core/business-days.js';
@@ -76,11 +76,7 @@ function memoryLogger(): { logger: Logger; lines: string[] } {
   return { logger: pino({ level: process.env.TRIAGE_TEST_LOG ?? 'warn' }, stream), lines };
 }
 
-const keyOf = (m: Appended): string => {
-  const head = m.raw.subarray(0, 64 * 1024).toString('latin1').split(/\r?\n\r?\n/)[0] ?? '';
-  const id = /^message-id:[ \t]*(.*(?:\r?\n[ \t].*)*)/im.exec(head)?.[1]?.replace(/\s+/g, '').trim() || null;
-  return messageKey('LMA', id, m.raw);
-};
+const keyOf = (m: Appended): string => rawMessageKey('LMA', m.raw);
 
 /** The user-visible invariants; `allowUncertain` = the fault may have caught replies mid-send. */
 function assertInvariants(expect: ExpectStatic, o: Outcome, appended: Appended[], parked: ParkedJob[], allowUncertain: boolean): void {

@@ -9,7 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import { createQueues, createRedis } from '../../src/adapters/queue/bullmq-queues.js';
 import { freePort } from '../../src/devstack/free-port.js';
-import { messageKey } from '../../src/contracts/queues.js';
+import { rawMessageKey } from '../../src/contracts/queues.js';
 import {
   appendAll,
   busyJobs,
@@ -24,7 +24,7 @@ import {
   type Appended,
 } from '../helpers/fault-kit.js';
 
-const keyOf = (m: Appended): string => messageKey('LMA', m.messageId, m.raw);
+const keyOf = (m: Appended): string => rawMessageKey('LMA', m.raw);
 
 /** The sum of a counter's samples in Prometheus text, over all label sets. */
 function total(metrics: string, name: string): number {
