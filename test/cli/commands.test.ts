@@ -94,6 +94,12 @@ describe('worker entry points', () => {
     const noConfig = await runWorker({ TRIAGE_CONFIG_DIR: join(tmp, 'nowhere') });
     expect(noConfig.code).toBe(2);
     expect(noConfig.stderr).toMatch(/CONFIG_NOT_FOUND: no posts folder/);
+    const noTemplates = await runWorker({ TRIAGE_TEMPLATES_DIR: join(tmp, 'no-templates') });
+    expect(noTemplates.code).toBe(2);
+    expect(noTemplates.stderr).toMatch(/TEMPLATE_NOT_FOUND: cannot read the templates folder .*no-templates/);
+    const badThreads = await runWorker({ TRIAGE_THREADS: 'many' });
+    expect(badThreads.code).toBe(2);
+    expect(badThreads.stderr).toContain('environment at TRIAGE_THREADS');
   });
 });
 

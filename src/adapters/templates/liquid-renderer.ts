@@ -51,7 +51,13 @@ export class TemplateRenderer {
   /** Reads every `<lang>/*.liquid` under the templates folder, once. */
   async snapshot(): Promise<TemplateSnapshot> {
     const out: TemplateSnapshot = {};
-    for (const entry of await readdir(this.dir, { withFileTypes: true })) {
+    let entries;
+    try {
+      entries = await readdir(this.dir, { withFileTypes: true });
+    } catch (cause) {
+      throw new TriageError('TEMPLATE_NOT_FOUND', `cannot read the templates folder ${this.dir}: ${(cause as Error).message}`, { cause });
+    }
+    for (const entry of entries) {
       if (!entry.isDirectory()) continue;
       const langDir = resolve(this.dir, entry.name);
       for (const file of await readdir(langDir)) {
