@@ -58,7 +58,7 @@ export async function runRouteStage(job: RouteJob, deps: RouteDeps): Promise<'no
       text: staffSummary(ticket) + note,
       messageId,
       headers: { 'Auto-Submitted': 'auto-generated', 'X-Triage-Ticket': ticket.id, 'X-Auto-Response-Suppress': 'All' },
-      attachments: raw ? [{ filename: `${ticket.id}.eml`, content: raw, contentType: 'message/rfc822' }] : [],
+      attachments: raw ? [{ filename: `${ticket.id}.eml`, content: raw, contentType: 'message/rfc822', contentDisposition: 'attachment' }] : [],
     });
   } catch (err) {
     // Refused, or never connected: nothing went out. Lost mid-transaction:

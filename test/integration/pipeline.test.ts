@@ -73,8 +73,9 @@ describe('live pipeline, real Redis + Dovecot + SMTP', () => {
     for (const { p, m } of staff) {
       expect(p.subject).toMatch(/^\[LMA-\d{4}-\d{6}\] .+ - due \d{4}-\d{2}-\d{2}/);
       expect(m.envelope.to[0]).toMatch(/\.lima@state\.example$/);
-      // The original, attached whole as an .eml named after the ticket.
-      expect(m.raw.toString('latin1')).toMatch(/Content-Type: message\/rfc822;?\s*(name=)?[\s\S]*filename="?LMA-\d{4}-\d{6}\.eml/i);
+      // The original, attached whole as an .eml named after the ticket (an
+      // attachment, not shown inline: staff open or forward it as a file).
+      expect(m.raw.toString('latin1')).toMatch(/Content-Type: message\/rfc822;?\s*(name=)?[\s\S]*Content-Disposition: attachment; filename="?LMA-\d{4}-\d{6}\.eml/i);
     }
     const tickets = await app.store.listTickets('LMA', 100);
     expect(tickets.length).toBe(staff.length);

@@ -5,6 +5,8 @@
  * except 503 (bad sequence: a connection-state problem, worth a retry).
  */
 import nodemailer, { type Transporter } from 'nodemailer';
+import MailComposer from 'nodemailer/lib/mail-composer/index.js';
+import type Mail from 'nodemailer/lib/mailer/index.js';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
 import { TriageError } from '../../runtime/errors.js';
 
@@ -17,7 +19,8 @@ export interface OutgoingMail {
   inReplyTo?: string | null;
   references?: string[];
   headers?: Record<string, string>;
-  attachments?: Array<{ filename: string; content: Buffer; contentType: string }>;
+  /** `contentDisposition` defaults to nodemailer's: inline for message/*, else attachment. */
+  attachments?: Array<{ filename: string; content: Buffer; contentType: string; contentDisposition?: 'attachment' | 'inline' }>;
 }
 
 export interface MailSender {
@@ -38,16 +41,13 @@ export function createSmtpSender(url: string, opts: { maxConnections?: number } 
   return {
     async send(mail) {
       try {
+        // Composed in full first, then handed to the pool as one buffer: the
+        // pool then writes it in a few large socket writes instead of one per
+        // MIME chunk (a third of a send's CPU at our volumes). Same composer,
+        // same bytes on the wire.
+        const raw = await buildMime(mail);
         const info = await transport.sendMail({
-          from: mail.from,
-          to: mail.to,
-          subject: mail.subject,
-          text: mail.text,
-          messageId: mail.messageId,
-          ...(mail.inReplyTo ? { inReplyTo: mail.inReplyTo } : {}),
-          ...(mail.references && mail.references.length > 0 ? { references: mail.references } : {}),
-          headers: mail.headers ?? {},
-          attachments: mail.attachments ?? [],
+          raw,
           // An empty envelope sender would make bounces of our own replies
           // unroutable; use the post's mailbox.
           envelope: { from: mail.from.address, to: [mail.to.address] },
@@ -59,6 +59,22 @@ export function createSmtpSender(url: string, opts: { maxConnections?: number } 
     },
     close: () => transport.close(),
   };
+}
+
+/** The message as nodemailer's MailComposer writes it (Date and MIME headers included). */
+export function buildMime(mail: OutgoingMail): Promise<Buffer> {
+  const options: Mail.Options = {
+    from: mail.from,
+    to: mail.to,
+    subject: mail.subject,
+    text: mail.text,
+    messageId: mail.messageId,
+    ...(mail.inReplyTo ? { inReplyTo: mail.inReplyTo } : {}),
+    ...(mail.references && mail.references.length > 0 ? { references: mail.references } : {}),
+    headers: mail.headers ?? {},
+    attachments: mail.attachments ?? [],
+  };
+  return new Promise((resolve, reject) => new MailComposer(options).compile().build((err, message) => (err ? reject(err) : resolve(message))));
 }
 
 /** Failures that happen before a connection can carry a message: nothing was sent. */
