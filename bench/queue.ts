@@ -7,7 +7,8 @@
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { QUEUE_PREFIX, QUEUES, jobIds, type AutoReplyJob, type TriageJob } from '../src/contracts/queues.js';
-import { addJob, createRedis, createWorker, jobOptions } from '../src/adapters/queue/bullmq-queues.js';
+import { addJob, createWorker, jobOptions } from '../src/adapters/queue/bullmq-queues.js';
+import { connectRedis } from '../src/adapters/redis/connect.js';
 import { redis } from './stack.js';
 import type { Row } from './report.js';
 
@@ -59,8 +60,8 @@ const secondsSince = (t: number): number => (performance.now() - t) / 1000;
 
 export async function benchQueue(n: number): Promise<{ rows: Row[]; notes: string[] }> {
   const r = await redis();
-  const conn = createRedis(r.url);
-  const workerConn = createRedis(r.url);
+  const conn = connectRedis({ redisUrl: r.url });
+  const workerConn = connectRedis({ redisUrl: r.url });
   const bare = new Redis(r.url);
   const queue = new Queue(QUEUES.triage, { connection: conn, prefix: QUEUE_PREFIX });
   const replyQueue = new Queue(QUEUES.autoReply, { connection: conn, prefix: QUEUE_PREFIX });

@@ -1,13 +1,14 @@
 /** `triage jobs failed|retry`: parked jobs, their reason, and putting them back to work. */
 import { QUEUES } from '../contracts/queues.js';
-import { createQueues, createRedis } from '../adapters/queue/bullmq-queues.js';
+import { createQueues } from '../adapters/queue/bullmq-queues.js';
+import { connectRedis } from '../adapters/redis/connect.js';
 import { readEnvConfig } from '../runtime/env-config.js';
 
 const NAMES = Object.values(QUEUES);
 
 export async function runJobs(action: 'failed' | 'retry', opts: { queue?: string; id?: string; json?: boolean }, out: NodeJS.WritableStream): Promise<number> {
   const env = readEnvConfig();
-  const redis = createRedis(env.redisUrl);
+  const redis = connectRedis(env);
   const queues = createQueues(redis);
   try {
     const selected = opts.queue ? [opts.queue] : NAMES;

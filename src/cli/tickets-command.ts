@@ -1,11 +1,11 @@
 /** `triage tickets list|show`: tickets for staff and admins. */
 import { TriageStore } from '../adapters/redis/triage-store.js';
-import { createRedis } from '../adapters/queue/bullmq-queues.js';
+import { connectRedis } from '../adapters/redis/connect.js';
 import { readEnvConfig } from '../runtime/env-config.js';
 
 export async function runTickets(action: 'list' | 'show', opts: { post?: string; id?: string; limit?: string; json?: boolean }, out: NodeJS.WritableStream): Promise<number> {
   const env = readEnvConfig();
-  const redis = createRedis(env.redisUrl, { maxRetriesPerRequest: 3 });
+  const redis = connectRedis(env, { maxRetriesPerRequest: 3 });
   const store = new TriageStore(redis);
   try {
     if (action === 'show') {

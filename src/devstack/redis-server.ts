@@ -10,6 +10,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { Redis } from 'ioredis';
 import { freePort } from './free-port.js';
 import { onProcessExit, rmSyncQuiet, sleep, tcpExchange } from './process-utils.js';
 
@@ -80,7 +81,7 @@ interface Running {
   out: OutputTail;
 }
 
-function spawnRedis(port: number, dir: string, appendonly: boolean): Running {
+function spawnRedis(port: number, dir: string, appendonly: boolean, extraArgs: readonly string[] = []): Running {
   const args = [
     '--port', String(port),
     '--bind', '127.0.0.1',
@@ -90,6 +91,7 @@ function spawnRedis(port: number, dir: string, appendonly: boolean): Running {
     '--maxmemory-policy', 'noeviction',
     '--daemonize', 'no',
     '--logfile', '',
+    ...extraArgs,
   ];
   const child = spawn(REDIS_BIN, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const out = new OutputTail();
@@ -215,4 +217,92 @@ export async function startRedis(opts: StartRedisOptions = {}): Promise<RedisHan
     },
   };
   return handle;
+}
+
+/** A running private Redis Cluster started by {@link startRedisCluster}. */
+export interface RedisClusterHandle {
+  /** `host:port` of every node, for `REDIS_CLUSTER_NODES`. */
+  readonly seeds: string[];
+  /** `redis://127.0.0.1:PORT` of every node, in slot order. */
+  readonly urls: string[];
+  /** The node serving `key`'s slot (a plain connection to it finds the key there). */
+  nodeOf(key: string): Promise<string>;
+  /** Stops every node and removes their directories. Idempotent. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Spawns a private Redis Cluster of `masters` nodes (no replicas) on free
+ * ports, splits the 16384 slots evenly among them, joins them and resolves
+ * once every node reports `cluster_state:ok`. Each node has its own temp
+ * directory and cluster bus port.
+ */
+export async function startRedisCluster(masters = 3): Promise<RedisClusterHandle> {
+  const nodes: Array<{ port: number; busPort: number; dir: string; run: Running }> = [];
+  const unregister = onProcessExit(() => {
+    for (const n of nodes) {
+      if (!n.run.hasExited()) n.run.child.kill('SIGKILL');
+      rmSyncQuiet(n.dir);
+    }
+  });
+  let stopped = false;
+  const stop = async (): Promise<void> => {
+    if (stopped) return;
+    stopped = true;
+    await Promise.all(nodes.map((n) => terminate(n.run, 'SIGTERM')));
+    unregister();
+    await Promise.all(nodes.map((n) => rm(n.dir, { recursive: true, force: true })));
+  };
+  try {
+    for (let i = 0; i < masters; i++) {
+      const dir = await mkdtemp(path.join(os.tmpdir(), 'triage-redis-cluster-'));
+      for (let attempt = 1; ; attempt++) {
+        const [port, busPort] = [await freePort(), await freePort()];
+        const run = spawnRedis(port, dir, false, ['--cluster-enabled', 'yes', '--cluster-config-file', path.join(dir, 'nodes.conf'), '--cluster-port', String(busPort), '--cluster-node-timeout', '5000']);
+        try {
+          await waitReady(run, port);
+          nodes.push({ port, busPort, dir, run });
+          break;
+        } catch (err) {
+          if (!/address already in use/i.test(run.out.text()) || attempt >= 3) {
+            await rm(dir, { recursive: true, force: true });
+            throw err;
+          }
+        }
+      }
+    }
+    const clients = nodes.map((n) => new Redis(n.port, '127.0.0.1', { lazyConnect: false, maxRetriesPerRequest: 1 }));
+    try {
+      const per = Math.ceil(16384 / masters);
+      await Promise.all(clients.map((c, i) => c.call('CLUSTER', 'ADDSLOTSRANGE', String(i * per), String(Math.min(16383, (i + 1) * per - 1)))));
+      for (const n of nodes.slice(1)) await clients[0]!.call('CLUSTER', 'MEET', '127.0.0.1', String(n.port), String(n.busPort));
+      const deadline = Date.now() + READY_TIMEOUT_MS;
+      for (;;) {
+        const infos = await Promise.all(clients.map((c) => c.call('CLUSTER', 'INFO') as Promise<string>));
+        if (infos.every((t) => /cluster_state:ok/.test(t) && new RegExp(`cluster_known_nodes:${masters}\\b`).test(t))) break;
+        if (Date.now() > deadline) throw new Error(`redis cluster not ready after ${READY_TIMEOUT_MS} ms:\n${infos.join('\n')}`);
+        await sleep(100);
+      }
+    } finally {
+      clients.forEach((c) => c.disconnect());
+    }
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  const per = Math.ceil(16384 / masters);
+  return {
+    seeds: nodes.map((n) => `127.0.0.1:${n.port}`),
+    urls: nodes.map((n) => `redis://127.0.0.1:${n.port}`),
+    async nodeOf(key) {
+      const c = new Redis(nodes[0]!.port, '127.0.0.1', { maxRetriesPerRequest: 1 });
+      try {
+        const slot = Number(await c.call('CLUSTER', 'KEYSLOT', key));
+        return `redis://127.0.0.1:${nodes[Math.floor(slot / per)]!.port}`;
+      } finally {
+        c.disconnect();
+      }
+    },
+    stop,
+  };
 }

@@ -8,8 +8,9 @@ import type { Server } from 'node:http';
 import type { Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import { QUEUES, jobIds, rawMessageKey, type QueueName, type TriageJob } from '../contracts/queues.js';
-import { addJob, createQueues, createRedis, createWorker, isFinalFailure, jobOptions, type Queues } from '../adapters/queue/bullmq-queues.js';
+import { addJob, createQueues, createWorker, isFinalFailure, jobOptions, type Queues } from '../adapters/queue/bullmq-queues.js';
 import { TriageStore } from '../adapters/redis/triage-store.js';
+import { connectRedis } from '../adapters/redis/connect.js';
 import { ImapIntake, type FetchedMessage } from '../adapters/imap/imap-intake.js';
 import { createSmtpSender, type MailSender } from '../adapters/smtp/smtp-sender.js';
 import { TemplateRenderer, type TemplateSnapshot } from '../adapters/templates/liquid-renderer.js';
@@ -99,9 +100,9 @@ export async function startPipeline(env: EnvConfig, roles: readonly Role[], logg
   const posts = buildPostRuntimes(config.posts.values(), new Date().getUTCFullYear());
 
   const shutdown = new Shutdown(logger);
-  const redis = createRedis(env.redisUrl);
+  const redis = connectRedis(env);
   // The store's commands must fail (and the job retry) rather than hang while Redis is away.
-  const storeRedis = createRedis(env.redisUrl, { maxRetriesPerRequest: 3, enableAutoPipelining: true });
+  const storeRedis = connectRedis(env, { maxRetriesPerRequest: 3, enableAutoPipelining: true });
   for (const r of [redis, storeRedis]) r.on('error', (err) => logger.warn({ err: err.message }, 'redis: connection error'));
   const store = new TriageStore(storeRedis);
   const queues = createQueues(redis);

@@ -6,6 +6,7 @@
  * | variable | default | meaning |
  * |---|---|---|
  * | `REDIS_URL` | `redis://127.0.0.1:6379` | Redis for queues, tickets and state |
+ * | `REDIS_CLUSTER_NODES` | none | `host:port,host:port`: seed nodes of a Redis Cluster; user, password and `rediss` (TLS) then come from `REDIS_URL` |
  * | `IMAP_URL` | none | `imap[s]://user:pass@host:port/INBOX` of `TRIAGE_POST`'s mailbox |
  * | `IMAP_URL_<POST>` | none | one per further mailbox, e.g. `IMAP_URL_GUZ` |
  * | `SMTP_URL` | `smtp://127.0.0.1:1025` | outgoing mail (replies and staff e-mail) |
@@ -21,6 +22,7 @@
 import { readFileSync } from 'node:fs';
 import { availableParallelism, hostname } from 'node:os';
 import type { FolderNames, ImapAccount } from '../adapters/imap/imap-intake.js';
+import { parseClusterNode } from '../adapters/redis/connect.js';
 import { ConfigError, type ConfigIssue } from './errors.js';
 
 export interface MailboxSetting {
@@ -30,6 +32,8 @@ export interface MailboxSetting {
 
 export interface EnvConfig {
   redisUrl: string;
+  /** Seed nodes (`host:port`) of a Redis Cluster; absent or empty: `redisUrl` is a single node. */
+  redisClusterNodes?: string[];
   smtpUrl: string;
   /** SMTP connections this process may open in all (its pipeline threads share them). */
   smtpMaxConnections: number;
@@ -79,6 +83,7 @@ export function readEnvConfig(env: NodeJS.ProcessEnv = process.env): EnvConfig {
   };
   const config: EnvConfig = {
     redisUrl: get('REDIS_URL') ?? 'redis://127.0.0.1:6379',
+    redisClusterNodes: (get('REDIS_CLUSTER_NODES') ?? '').split(',').map((n) => n.trim()).filter(Boolean),
     smtpUrl: get('SMTP_URL') ?? 'smtp://127.0.0.1:1025',
     smtpMaxConnections: num('SMTP_MAX_CONNECTIONS', DEFAULT_SMTP_CONNECTIONS),
     mailboxes,
@@ -97,6 +102,17 @@ export function readEnvConfig(env: NodeJS.ProcessEnv = process.env): EnvConfig {
   };
   for (const [name, url] of [['REDIS_URL', config.redisUrl], ['SMTP_URL', config.smtpUrl]] as const) {
     if (!/^(rediss?|smtps?):\/\//.test(url)) issues.push({ file: 'environment', path: name, message: `not a ${name.split('_')[0]!.toLowerCase()} URL` });
+  }
+  for (const node of config.redisClusterNodes ?? []) {
+    try {
+      parseClusterNode(node);
+    } catch (e) {
+      issues.push({ file: 'environment', path: 'REDIS_CLUSTER_NODES', message: (e as Error).message });
+    }
+  }
+  // A Cluster has database 0 only.
+  if (config.redisClusterNodes?.length && /^rediss?:\/\/[^/]*\/(?!0?$)/.test(config.redisUrl)) {
+    issues.push({ file: 'environment', path: 'REDIS_URL', message: 'names a database; a Redis Cluster (REDIS_CLUSTER_NODES) has database 0 only' });
   }
   if (config.smtpMaxConnections < 1) issues.push({ file: 'environment', path: 'SMTP_MAX_CONNECTIONS', message: 'must be at least 1' });
   if (config.threads > MAX_THREADS) issues.push({ file: 'environment', path: 'TRIAGE_THREADS', message: `must be between 0 and ${MAX_THREADS}, got ${config.threads}` });

@@ -21,7 +21,8 @@ import { pino, type Logger } from 'pino';
 import { startRedis } from '../../src/devstack/redis-server.js';
 import { startDovecot } from '../../src/devstack/dovecot-server.js';
 import { startPipeline, ALL_ROLES, type Running } from '../../src/runtime/app.js';
-import { createQueues, createRedis } from '../../src/adapters/queue/bullmq-queues.js';
+import { createQueues } from '../../src/adapters/queue/bullmq-queues.js';
+import { connectRedis } from '../../src/adapters/redis/connect.js';
 import { rawMessageKey } from '../../src/contracts/queues.js';
 import { TriageStore } from '../../src/adapters/redis/triage-store.js';
 import { buildClosedDays } from '../../src/adapters/holidays/holiday-calendar.js';
@@ -145,7 +146,7 @@ describe('fault injection, real Redis + Dovecot + SMTP', () => {
       const t0 = Date.now();
       const s = await startServers();
       const children: TriageChild[] = [];
-      const conn = createRedis(s.redis.url);
+      const conn = connectRedis({ redisUrl: s.redis.url });
       const queues = createQueues(conn);
       try {
         // The issue's acceptance run: 1,000 applicants' messages plus the machine mail of the corpus.

@@ -7,7 +7,8 @@
  * behind.
  */
 import { describe, expect, it } from 'vitest';
-import { createQueues, createRedis } from '../../src/adapters/queue/bullmq-queues.js';
+import { createQueues } from '../../src/adapters/queue/bullmq-queues.js';
+import { connectRedis } from '../../src/adapters/redis/connect.js';
 import { freePort } from '../../src/devstack/free-port.js';
 import { rawMessageKey } from '../../src/contracts/queues.js';
 import {
@@ -36,7 +37,7 @@ function total(metrics: string, name: string): number {
 describe('triage start with pipeline threads', () => {
   it('handles every message once across threads; /metrics sums the threads; SIGTERM leaves nothing behind', { timeout: 120_000 }, async () => {
     const s = await startServers();
-    const conn = createRedis(s.redis.url);
+    const conn = connectRedis({ redisUrl: s.redis.url });
     const queues = createQueues(conn);
     const port = await freePort();
     const child = spawnTriage(s.env, { TRIAGE_THREADS: '2', HTTP_PORT: String(port), LOG_LEVEL: 'info' });

@@ -5,15 +5,10 @@
  * failed`, retryable with `triage jobs retry`).
  */
 import { Queue, UnrecoverableError, Worker, type Job, type JobsOptions } from 'bullmq';
-import { Redis, type RedisOptions } from 'ioredis';
+import type { RedisClient } from '../redis/connect.js';
 import type { z } from 'zod';
 import { JOB_OPTIONS, KEEP_COMPLETED, KEEP_FAILED, PAYLOAD_SCHEMAS, QUEUE_PREFIX, QUEUES, staffQueueName, type QueueName } from '../../contracts/queues.js';
 import { isPermanent, TriageError } from '../../runtime/errors.js';
-
-/** BullMQ needs `maxRetriesPerRequest: null` on the connections its workers block on. */
-export function createRedis(url: string, opts: RedisOptions = {}): Redis {
-  return new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true, ...opts });
-}
 
 export interface Queues {
   triage: Queue;
@@ -24,7 +19,7 @@ export interface Queues {
   close(): Promise<void>;
 }
 
-export function createQueues(connection: Redis): Queues {
+export function createQueues(connection: RedisClient): Queues {
   const make = (name: string): Queue => new Queue(name, { connection, prefix: QUEUE_PREFIX });
   const staff = new Map<string, Queue>();
   const queues = { triage: make(QUEUES.triage), autoReply: make(QUEUES.autoReply), route: make(QUEUES.route) };
@@ -66,7 +61,7 @@ export interface WorkerSettings {
 /** A worker whose processor receives a validated payload; permanent errors park the job. */
 export function createWorker<N extends QueueName>(
   name: N,
-  connection: Redis,
+  connection: RedisClient,
   settings: WorkerSettings,
   process: (data: z.infer<(typeof PAYLOAD_SCHEMAS)[N]>, job: Job) => Promise<unknown>,
 ): Worker {

@@ -4,7 +4,7 @@
  * marks, tickets. Every key comes from keys.ts. No policy here: the
  * callers decide, this module stores.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './connect.js';
 import type { Ticket } from '../../core/ticket.js';
 import { formatTicketId } from '../../core/ticket.js';
 import { keys } from './keys.js';
@@ -33,7 +33,7 @@ export interface FileRequest {
 }
 
 export class TriageStore {
-  constructor(readonly redis: Redis) {}
+  constructor(readonly redis: RedisClient) {}
 
   // -- intake -------------------------------------------------------------
 

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseImapUrl, readEnvConfig } from '../../../src/runtime/env-config.js';
 import { ConfigError } from '../../../src/runtime/errors.js';
+import { Cluster } from 'ioredis';
+import { connectRedis } from '../../../src/adapters/redis/connect.js';
 import { smtpConnectionsPerThread, smtpShare } from '../../../src/runtime/app.js';
 
 const tmp = await mkdtemp(join(tmpdir(), 'triage-env-'));
@@ -36,6 +38,39 @@ describe('readEnvConfig', () => {
     expect(error).toBeInstanceOf(ConfigError);
     const paths = (error as ConfigError).issues.map((i) => i.path).sort();
     expect(paths).toEqual(['HTTP_PORT', 'IMAP_URL', 'REDIS_URL', 'SMTP_URL_FILE']);
+  });
+});
+
+describe('REDIS_CLUSTER_NODES', () => {
+  it('absent: REDIS_URL is one node; set: the seeds of a Cluster, credentials and TLS from REDIS_URL', () => {
+    expect(readEnvConfig({}).redisClusterNodes).toEqual([]);
+    const c = readEnvConfig({ REDIS_URL: 'rediss://app:s3cret@redis.internal:6379', REDIS_CLUSTER_NODES: ' 10.0.0.1:7000, 10.0.0.2:7001,[fd00::3]:7002 ' });
+    expect(c.redisClusterNodes).toEqual(['10.0.0.1:7000', '10.0.0.2:7001', '[fd00::3]:7002']);
+    const cluster = connectRedis(c, { lazyConnect: true });
+    try {
+      expect(cluster).toBeInstanceOf(Cluster);
+      // The seeds ioredis was given (a private field: nothing else shows them before connecting).
+      expect((cluster as unknown as { startupNodes: unknown }).startupNodes).toEqual([{ host: '10.0.0.1', port: 7000 }, { host: '10.0.0.2', port: 7001 }, { host: 'fd00::3', port: 7002 }]);
+      expect((cluster as Cluster).options.redisOptions).toMatchObject({ username: 'app', password: 's3cret', tls: {}, maxRetriesPerRequest: null });
+    } finally {
+      cluster.disconnect();
+    }
+  });
+
+  it('refuses a seed that is not host:port, and a database number a Cluster does not have', () => {
+    const paths = (env: Record<string, string>): string[] => {
+      try {
+        readEnvConfig(env);
+        return [];
+      } catch (e) {
+        return (e as ConfigError).issues.map((i) => `${i.path}: ${i.message}`);
+      }
+    };
+    expect(paths({ REDIS_CLUSTER_NODES: '10.0.0.1:7000,redis-b' })).toEqual(['REDIS_CLUSTER_NODES: "redis-b" is not host:port']);
+    expect(paths({ REDIS_CLUSTER_NODES: '10.0.0.1:70000' })).toEqual(['REDIS_CLUSTER_NODES: "10.0.0.1:70000" is not host:port']);
+    expect(paths({ REDIS_URL: 'redis://h:6379/2', REDIS_CLUSTER_NODES: 'h:6379' })).toEqual(['REDIS_URL: names a database; a Redis Cluster (REDIS_CLUSTER_NODES) has database 0 only']);
+    expect(paths({ REDIS_URL: 'redis://h:6379/0', REDIS_CLUSTER_NODES: 'h:6379' })).toEqual([]);
+    expect(paths({ REDIS_URL: 'redis://h:6379/2' })).toEqual([]);
   });
 });
 
