@@ -10,7 +10,10 @@
  *   counts the Redis commands it sends and its socket writes.
  * - `naive`: the baseline script: one FETCH 1:* of the mailbox, then per
  *   message simpleParser -> case-number regex -> pooled nodemailer send,
- *   sequentially; no queue, no Redis, no durability.
+ *   sequentially; no queue, no Redis, no durability. With `full`, it also
+ *   does the rest of the work the issue asks of the pipeline, still naively:
+ *   per message a staff e-mail with the original attached, and at the end
+ *   one MOVE of every message out of `folder` into `moveTo`.
  * - `smtp-nodemailer`: the project's createSmtpSender (pool) sending N mails
  *   (`prebuilt`: the same pool options, mails handed over as finished MIME).
  * - `smtp-raw`: a minimal hand-written SMTP client (N mails over K plain
@@ -173,12 +176,16 @@ function naiveMode(): { go: () => Promise<Record<string, unknown>> } {
   return {
     async go() {
       const a = parseImapUrl(String(args.imapUrl));
+      const full = args.full === true;
+      const folder = String(args.folder ?? 'INBOX');
       const client = new ImapFlow({ host: a.host, port: a.port, secure: false, auth: { user: a.user, pass: a.pass }, logger: false, disableAutoIdle: true });
       const smtp = nodemailer.createTransport({ url: String(args.smtpUrl), pool: true, maxConnections: 5, maxMessages: 1000 } as never);
       const CASE = /\b(LMA|BNS|GUZ)\d{10}\b/;
       let n = 0;
+      const uids: number[] = [];
       await client.connect();
-      const lock = await client.getMailboxLock('INBOX', { readOnly: true });
+      if (full) await client.mailboxCreate(String(args.moveTo).split('/')).catch(() => undefined);
+      const lock = await client.getMailboxLock(folder, { readOnly: !full });
       try {
         for await (const msg of client.fetch('1:*', { uid: true, source: true })) {
           if (!msg.source) continue;
@@ -195,8 +202,21 @@ function naiveMode(): { go: () => Promise<Record<string, unknown>> } {
             headers: { 'X-Bench-Naive': '1' },
             text: naiveReply(p.from?.value[0]?.name ?? '', caseNo),
           });
+          if (full) {
+            await smtp.sendMail({
+              from: { name: 'IV triage', address: 'ivlima@state.example' },
+              to: 'iv-status.lima@state.example',
+              subject: `[naive ${n}] ${p.subject ?? ''}`,
+              headers: { 'X-Bench-Naive': 'staff' },
+              text: `Case ${caseNo ?? '-'} from ${to}; the original is attached.`,
+              attachments: [{ filename: 'original.eml', content: msg.source, contentType: 'message/rfc822', contentDisposition: 'attachment' }],
+            });
+            uids.push(msg.uid);
+          }
           n++;
         }
+        // imapflow: no command inside a fetch loop; one MOVE of everything after it.
+        if (full && uids.length > 0) await client.messageMove(uids.join(','), String(args.moveTo), { uid: true });
       } finally {
         lock.release();
         await client.logout().catch(() => client.close());
