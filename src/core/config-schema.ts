@@ -154,9 +154,15 @@ export const postSchema = z
       .object({
         /** At most `max` replies per sender and case number within `windowHours`. */
         perSenderAndCase: z.object({ max: z.number().int().min(0), windowHours: z.number().positive() }).strict(),
+        /**
+         * At most `max` replies per sender, all cases together, within
+         * `windowHours`: the loop guard for a machine that passes for a
+         * person and writes about ever new cases.
+         */
+        perSender: z.object({ max: z.number().int().min(0), windowHours: z.number().positive() }).strict().default({ max: 10, windowHours: 24 }),
       })
       .strict()
-      .default({ perSenderAndCase: { max: 1, windowHours: 24 } }),
+      .default({ perSenderAndCase: { max: 1, windowHours: 24 }, perSender: { max: 10, windowHours: 24 } }),
     /** Additions to the shared rules (lists are appended, values replaced). */
     rules: z.unknown().optional(),
   })

@@ -7,7 +7,7 @@
  */
 import type { Logger } from 'pino';
 import type { AutoReplyJob, RouteJob, TriageJob } from '../contracts/queues.js';
-import type { TriageStore } from '../adapters/redis/triage-store.js';
+import type { ReplySlot, TriageStore } from '../adapters/redis/triage-store.js';
 import type { FolderNames } from '../adapters/imap/imap-intake.js';
 import type { NormalizedMessage, TriageDecision } from '../core/types.js';
 import { classifyMessage } from '../core/classify-message.js';
@@ -31,7 +31,8 @@ export interface TriageDeps {
 /** How long a sender's further messages on the same case attach to the open ticket. */
 export const DUPLICATE_WINDOW_SECONDS = 7 * 24 * 3600;
 
-export type TriageOutcome = 'replied' | 'routed' | 'replied+routed' | 'ignored' | 'duplicate' | 'already-done';
+/** `duplicate`: no reply, as the per-sender-and-case limit holds; `reply-limited`: no reply, as the per-sender limit holds (a possible loop). */
+export type TriageOutcome = 'replied' | 'routed' | 'replied+routed' | 'ignored' | 'duplicate' | 'reply-limited' | 'already-done';
 
 export async function runTriageStage(job: TriageJob, deps: TriageDeps): Promise<TriageOutcome> {
   const { store } = deps;
@@ -62,11 +63,14 @@ export async function runTriageStage(job: TriageJob, deps: TriageDeps): Promise<
   }
 
   let replied = false;
-  let duplicate = false;
+  let held: Exclude<ReplySlot, 'ok'> | null = null;
   if (decision.autoReply && sender) {
-    const limit = post.config.replyLimits.perSenderAndCase;
-    const slot = await store.takeReplySlot(post.config.id, sender, subjectKey, job.key, deps.now().getTime(), limit.max, limit.windowHours * 3600_000);
-    if (slot) {
+    const { perSenderAndCase, perSender } = post.config.replyLimits;
+    const slot = await store.takeReplySlot(post.config.id, sender, subjectKey, job.key, deps.now().getTime(), {
+      perSenderAndCase: { max: perSenderAndCase.max, windowMs: perSenderAndCase.windowHours * 3600_000 },
+      perSender: { max: perSender.max, windowMs: perSender.windowHours * 3600_000 },
+    });
+    if (slot === 'ok') {
       await deps.addAutoReply({
         schemaVersion: 1,
         post: post.config.id,
@@ -84,7 +88,9 @@ export async function runTriageStage(job: TriageJob, deps: TriageDeps): Promise<
       });
       replied = true;
     } else {
-      duplicate = true;
+      held = slot;
+      // Many cases from one sender in a day is more often a loop than a family.
+      if (slot === 'sender-limit') deps.logger.warn({ post: post.config.id, key: job.key, limit: perSender }, 'triage: reply held back, the sender reached the per-sender reply limit (possible mail loop)');
     }
   }
   if (ticket && newTicket) await deps.addRoute({ schemaVersion: 1, post: post.config.id, key: job.key, ticketId: ticket.id });
@@ -95,12 +101,12 @@ export async function runTriageStage(job: TriageJob, deps: TriageDeps): Promise<
     folder,
     decision: JSON.stringify(pickDecision(decision)),
     ticketId: ticket?.id ?? '',
-    reply: replied ? 'queued' : duplicate ? 'suppressed-duplicate' : 'none',
+    reply: replied ? 'queued' : held === 'case-limit' ? 'suppressed-duplicate' : held === 'sender-limit' ? 'suppressed-sender-limit' : 'none',
   });
   await store.requestFiling(job.source.mailbox, { uidValidity: job.source.uidValidity, uid: job.source.uid, folder, key: job.key });
 
   const outcome: TriageOutcome =
-    decision.category === 'auto_generated' ? 'ignored' : replied && ticket ? 'replied+routed' : replied ? 'replied' : ticket ? 'routed' : 'duplicate';
+    decision.category === 'auto_generated' ? 'ignored' : replied && ticket ? 'replied+routed' : replied ? 'replied' : ticket ? 'routed' : held === 'sender-limit' ? 'reply-limited' : 'duplicate';
   deps.onDecision?.(post.config.id, decision, outcome);
   deps.logger.info(
     { post: post.config.id, key: job.key, category: decision.category, problems: decision.problems, ticketId: ticket?.id, outcome, machineSignals: decision.machineSignals },

@@ -99,6 +99,28 @@ describe('live pipeline, real Redis + Dovecot + SMTP', () => {
     const ticket = (await app.store.listTickets('LMA', 200)).find((t) => t.caseNumber === 'LMA2023999001');
     expect(ticket?.messages.length).toBe(3);
   });
+
+  it('answers one sender at most 10 times a day across cases (loop guard), while staff still get every case', async () => {
+    const before = smtp.messages.length;
+    const cases = Array.from({ length: 12 }, (_, i) => `LMA2024${String(880001 + i).padStart(6, '0')}`);
+    for (const [i, c] of cases.entries()) {
+      await imap.append(
+        USER,
+        PASS,
+        'INBOX',
+        `From: Help Desk <desk@agency.example.com>\r\nTo: IV Lima <ivlima@state.example>\r\nSubject: IV Inquiry ${c} Flores\r\nMessage-ID: <loop${i}@agency.example.com>\r\nDate: Mon, 23 Nov 2026 10:00:00 -0500\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nPetitioner Ana Flores, applicant Luis Flores, IR1. Status of case ${c}? Phone +51 911 222 333\r\n`,
+      );
+    }
+    await eventually(() => count('INBOX'), (n) => n === 0, 30_000);
+    await eventually(async () => smtp.messages.length, (n) => n >= before + 10 + 12, 15_000);
+    await new Promise((r) => setTimeout(r, 1_500));
+    const fresh = await Promise.all(smtp.messages.slice(before).map((m) => m.parsed()));
+    expect(fresh.filter((p) => p.headers.get('auto-submitted') === 'auto-replied').length).toBe(10);
+    // Every case still reaches staff: a ticket and a staff e-mail each.
+    expect(fresh.filter((p) => p.headers.get('x-triage-ticket')).length).toBe(12);
+    const tickets = (await app.store.listTickets('LMA', 500)).filter((t) => t.sender === 'desk@agency.example.com');
+    expect(tickets.map((t) => t.caseNumber).sort()).toEqual(cases);
+  });
 });
 
 describe('same message delivered twice (same Message-ID)', () => {

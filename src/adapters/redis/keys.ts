@@ -22,8 +22,10 @@ export const keys = {
   message: (key: string) => `${P}:message:${key}`,
   /** Messages whose outcome is durable, waiting to be moved to their folder (list of JSON). */
   fileQueue: (mailbox: string) => `${P}:file:${mailbox}`,
-  /** Reply timestamps per sender and case (sorted set), for the per-sender limit. */
+  /** Reply timestamps per sender and case (sorted set), for the per-sender-and-case limit. */
   replyLimit: (post: string, sender: string, subject: string) => `${P}:reply-limit:${post}:${sender}:${subject}`,
+  /** Reply timestamps per sender, all cases (sorted set), for the per-sender limit. */
+  replyLimitSender: (post: string, sender: string) => `${P}:reply-limit-sender:${post}:${sender}`,
   /** The reply of one message: `sending` then `sent`; checked before sending. */
   replyState: (key: string) => `${P}:reply-state:${key}`,
   /** Our reply's Message-ID -> the ticket it belongs to, so answers to our replies thread. */

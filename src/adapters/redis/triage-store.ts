@@ -32,6 +32,15 @@ export interface FileRequest {
   key: string;
 }
 
+/** Reply limits in milliseconds, as `takeReplySlot` applies them. */
+export interface ReplyLimits {
+  perSenderAndCase: { max: number; windowMs: number };
+  perSender: { max: number; windowMs: number };
+}
+
+/** `ok`: reply; otherwise the limit that holds the reply back. */
+export type ReplySlot = 'ok' | 'case-limit' | 'sender-limit';
+
 export class TriageStore {
   constructor(readonly redis: RedisClient) {}
 
@@ -130,24 +139,32 @@ export class TriageStore {
    * taken within the window; atomic, so concurrent workers cannot both win.
    * The slot is named by the message, so a retried job finds its own slot.
    */
-  async takeReplySlot(post: string, sender: string, subjectKey: string, messageKey: string, nowMs: number, max: number, windowMs: number): Promise<boolean> {
+  async takeReplySlot(post: string, sender: string, subjectKey: string, messageKey: string, nowMs: number, limits: ReplyLimits): Promise<ReplySlot> {
+    // Both limits in one script: a reply counts against both or neither; a
+    // retried job finds its own slot again.
     const result = await this.redis.eval(
-      `local key = KEYS[1]
-       local now = tonumber(ARGV[1]) local window = tonumber(ARGV[2]) local max = tonumber(ARGV[3])
-       redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
-       if redis.call('ZSCORE', key, ARGV[4]) then return 1 end
-       if redis.call('ZCARD', key) >= max then return 0 end
-       redis.call('ZADD', key, now, ARGV[4])
-       redis.call('PEXPIRE', key, window)
-       return 1`,
-      1,
+      `local now = tonumber(ARGV[1]) local id = ARGV[2]
+       local windows = { tonumber(ARGV[3]), tonumber(ARGV[5]) } local maxes = { tonumber(ARGV[4]), tonumber(ARGV[6]) }
+       for i = 1, 2 do redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', now - windows[i]) end
+       if redis.call('ZSCORE', KEYS[1], id) then return 'ok' end
+       if redis.call('ZCARD', KEYS[1]) >= maxes[1] then return 'case-limit' end
+       if redis.call('ZCARD', KEYS[2]) >= maxes[2] then return 'sender-limit' end
+       for i = 1, 2 do
+         redis.call('ZADD', KEYS[i], now, id)
+         redis.call('PEXPIRE', KEYS[i], windows[i])
+       end
+       return 'ok'`,
+      2,
       keys.replyLimit(post, sender, subjectKey),
+      keys.replyLimitSender(post, sender),
       String(nowMs),
-      String(windowMs),
-      String(max),
       messageKey,
+      String(limits.perSenderAndCase.windowMs),
+      String(limits.perSenderAndCase.max),
+      String(limits.perSender.windowMs),
+      String(limits.perSender.max),
     );
-    return result === 1;
+    return result as ReplySlot;
   }
 
   /** `null` (never tried), `sending` (a send began; it may or may not have gone out) or `sent`. */
