@@ -10,7 +10,13 @@
  * - New mail is pushed by IDLE; a periodic poll covers servers or networks
  *   that drop IDLE silently.
  * - Messages are moved to their folder only after their outcome is durable:
- *   the triage stage queues a filing request, this class performs it.
+ *   the triage stage queues a filing request, this class performs it once
+ *   the request is `fileDelayMs` old, so that Redis has written it to disk
+ *   (AOF `everysec` syncs every second): a Redis crash cannot take back an
+ *   outcome whose message has already left the inbox.
+ * - Folder names are configured with `/`; on the server they take its own
+ *   delimiter and personal-namespace prefix (`INBOX.Triage.Processed` on a
+ *   Courier-style server).
  * - Reconnects back off exponentially with full jitter.
  *
  * Usage rules from imapflow: the mailbox lock is released in `finally`; no
@@ -66,6 +72,11 @@ export interface IntakeOptions {
   pollIntervalMs?: number;
   /** Messages fetched per IMAP FETCH. Default 200. */
   batchSize?: number;
+  /**
+   * Bytes of message source held at once: a FETCH takes fewer messages when
+   * they are large (a message larger than this comes alone). Default 32 MiB.
+   */
+  maxBatchBytes?: number;
   /** Pause fetching while this many messages wait in the triage queue. Default 5,000. */
   maxBacklog?: number;
   /** Lock expiry; renewed every third of it. Default 30 s. */
@@ -76,9 +87,14 @@ export interface IntakeOptions {
   maxBackoffMs?: number;
   /** Filing requests are checked this often while idle. Default 250 ms. */
   filingTickMs?: number;
+  /**
+   * A filing request is carried out once it is this old. Default 2 s: Redis
+   * with AOF `everysec` has synced it (and the outcome written before it) by then.
+   */
+  fileDelayMs?: number;
 }
 
-const DEFAULTS = { pollIntervalMs: 30_000, batchSize: 200, maxBacklog: 5_000, lockTtlMs: 30_000, maxBackoffMs: 30_000, filingTickMs: 250 };
+const DEFAULTS = { pollIntervalMs: 30_000, batchSize: 200, maxBatchBytes: 32 * 1024 * 1024, maxBacklog: 5_000, lockTtlMs: 30_000, maxBackoffMs: 30_000, filingTickMs: 250, fileDelayMs: 2_000 };
 
 export class ImapIntake {
   private readonly o: IntakeOptions & typeof DEFAULTS;
@@ -88,6 +104,8 @@ export class ImapIntake {
   private lockToken: string | null = null;
   private wake: (() => void) | null = null;
   private connected = false;
+  /** Configured folder name (`/`-separated) -> its path on the server, per session. */
+  private folderPaths = new Map<string, string>();
   /** Times the loop (re)connected; for tests and metrics. */
   connections = 0;
 
@@ -241,13 +259,26 @@ export class ImapIntake {
   }
 
   private async ensureFolders(client: ImapFlow): Promise<void> {
+    this.folderPaths = new Map();
     const existing = new Set((await client.list()).map((m) => m.path));
-    for (const folder of Object.values(this.o.folders)) {
-      if (!existing.has(folder)) {
-        await client.mailboxCreate(folder.split('/'));
-        this.o.logger.info({ mailbox: this.o.mailbox, folder }, 'imap intake: created folder');
-      }
+    for (const folder of new Set(Object.values(this.o.folders))) await this.resolveFolder(client, folder, existing);
+  }
+
+  /** The server path of a configured folder, created when missing. */
+  private async resolveFolder(client: ImapFlow, folder: string, existing?: Set<string>): Promise<string> {
+    const known = this.folderPaths.get(folder);
+    if (known) return known;
+    const ns = client.namespace ?? { prefix: '', delimiter: '/' };
+    const parts = folder.split('/').filter(Boolean);
+    const bare = parts.join(ns.delimiter || '/');
+    const names = existing ?? new Set((await client.list()).map((m) => m.path));
+    let path = [`${ns.prefix ?? ''}${bare}`, bare].find((p) => names.has(p));
+    if (!path) {
+      path = (await client.mailboxCreate(parts)).path;
+      this.o.logger.info({ mailbox: this.o.mailbox, folder, path }, 'imap intake: created folder');
     }
+    this.folderPaths.set(folder, path);
+    return path;
   }
 
   /** Fetches everything after the checkpoint, in batches, pausing while the queue is too full. */
@@ -261,15 +292,17 @@ export class ImapIntake {
     for (let i = 0; i < uids.length && !this.stopped && this.lockToken; i += this.o.batchSize) {
       while (!this.stopped && (await this.o.backlog()) > this.o.maxBacklog) await this.pause(200);
       const chunk = uids.slice(i, i + this.o.batchSize);
-      const batch = await this.fetchBatch(client, chunk, uidValidity, last);
-      if (batch.length > 0) await this.o.accept(batch);
+      for (const group of await this.bySize(client, chunk)) {
+        const batch = await this.fetchBatch(client, group, uidValidity, last);
+        if (batch.length > 0) await this.o.accept(batch);
+      }
       const highest = chunk[chunk.length - 1]!;
       if (!(await this.o.store.advanceCursor(this.o.mailbox, uidValidity, highest, this.lockToken ?? ''))) {
         this.o.logger.warn({ mailbox: this.o.mailbox }, 'imap intake: fenced out while catching up; stopping this session');
         this.lockToken = null;
         return;
       }
-      this.o.logger.debug({ mailbox: this.o.mailbox, count: batch.length, uid: highest }, 'imap intake: batch queued');
+      this.o.logger.debug({ mailbox: this.o.mailbox, count: chunk.length, uid: highest }, 'imap intake: batch queued');
       // A long catch-up files what is already decided as it goes, not only at the end.
       await this.fileMessages(client);
     }
@@ -283,10 +316,20 @@ export class ImapIntake {
     if (last === 0) return;
     const uids = ((await client.search({ uid: `1:${last}` }, { uid: true })) || []).filter((u) => u <= last);
     for (let i = 0; i < uids.length && !this.stopped; i += this.o.batchSize) {
-      const batch = await this.fetchBatch(client, uids.slice(i, i + this.o.batchSize), uidValidity, 0);
-      if (batch.length > 0) await this.o.recover(batch);
+      for (const group of await this.bySize(client, uids.slice(i, i + this.o.batchSize))) {
+        const batch = await this.fetchBatch(client, group, uidValidity, 0);
+        if (batch.length > 0) await this.o.recover(batch);
+      }
     }
     if (uids.length > 0) this.o.logger.info({ mailbox: this.o.mailbox, count: uids.length }, 'imap intake: re-checked messages left below the checkpoint');
+  }
+
+  /** Splits UIDs (in order) into groups of at most `maxBatchBytes` of source, by RFC822.SIZE. */
+  private async bySize(client: ImapFlow, uids: number[]): Promise<number[][]> {
+    if (uids.length <= 1) return uids.length ? [uids] : [];
+    const sizes = new Map<number, number>();
+    for await (const msg of client.fetch(uids.join(','), { uid: true, size: true }, { uid: true })) sizes.set(msg.uid, msg.size ?? 0);
+    return groupBySize(uids, (uid) => sizes.get(uid) ?? 0, this.o.maxBatchBytes);
   }
 
   private async fetchBatch(client: ImapFlow, uids: number[], uidValidity: string, after: number): Promise<FetchedMessage[]> {
@@ -305,20 +348,47 @@ export class ImapIntake {
     if (!box) return;
     const current = String(box.uidValidity);
     for (;;) {
+      const token = this.lockToken;
+      if (!token) return;
+      const dueBy = Date.now() - this.o.fileDelayMs;
       const pending = await this.o.store.pendingFilings(this.o.mailbox, 1000);
-      if (pending.length === 0) return;
+      // Requests are queued in time order: take the ones old enough to be on disk.
+      const young = pending.findIndex((p) => (p.at ?? 0) > dueBy);
+      const due = young < 0 ? pending : pending.slice(0, young);
+      if (due.length === 0) return;
       const byFolder = new Map<string, number[]>();
-      for (const p of pending) {
+      for (const p of due) {
         // A UID of an older UIDVALIDITY means nothing now; the rescan re-files that message.
         if (p.uidValidity !== current) continue;
         byFolder.set(p.folder, [...(byFolder.get(p.folder) ?? []), p.uid]);
       }
-      for (const [folder, uids] of byFolder) {
-        // imapflow answers `false` instead of throwing when the MOVE did not
-        // complete: keep the requests and let the session restart.
-        if ((await client.messageMove(uids.join(','), folder, { uid: true })) === false) throw new Error(`MOVE to ${folder} failed`);
+      for (const [folder, uids] of byFolder) await this.moveMessages(client, uids, folder);
+      if (!(await this.o.store.ackFilings(this.o.mailbox, due.length, token))) {
+        this.o.logger.warn({ mailbox: this.o.mailbox }, 'imap intake: fenced out while filing; stopping this session');
+        this.lockToken = null;
+        return;
       }
-      await this.o.store.ackFilings(this.o.mailbox, pending.length);
+    }
+  }
+
+  /**
+   * MOVEs UIDs to a folder. imapflow answers `false` instead of throwing when
+   * a MOVE did not complete. On a dead connection the requests stay and the
+   * session restarts. Otherwise the folder may have gone (created again) or
+   * one message may be unmovable (some servers refuse one message): each is
+   * then moved alone, and one that still fails is left in the inbox with an
+   * error in the log, so that it cannot hold up the mailbox.
+   */
+  private async moveMessages(client: ImapFlow, uids: number[], folder: string): Promise<void> {
+    const path = await this.resolveFolder(client, folder);
+    if ((await client.messageMove(uids.join(','), path, { uid: true })) !== false) return;
+    if (!client.usable) throw new Error(`MOVE to ${path} failed: connection lost`);
+    this.folderPaths.delete(folder);
+    const again = await this.resolveFolder(client, folder);
+    for (const uid of uids) {
+      if ((await client.messageMove(String(uid), again, { uid: true })) !== false) continue;
+      if (!client.usable) throw new Error(`MOVE to ${again} failed: connection lost`);
+      this.o.logger.error({ mailbox: this.o.mailbox, uid, folder: again }, 'imap intake: the server refuses to move this message; it stays in the inbox (its outcome is recorded)');
     }
   }
 
@@ -354,6 +424,25 @@ export class ImapIntake {
       };
     });
   }
+}
+
+/** Consecutive groups of items whose sizes add up to at most `max`; an item larger than `max` forms a group alone. */
+export function groupBySize<T>(items: readonly T[], sizeOf: (item: T) => number, max: number): T[][] {
+  const groups: T[][] = [];
+  let group: T[] = [];
+  let bytes = 0;
+  for (const item of items) {
+    const size = sizeOf(item);
+    if (group.length > 0 && bytes + size > max) {
+      groups.push(group);
+      group = [];
+      bytes = 0;
+    }
+    group.push(item);
+    bytes += size;
+  }
+  if (group.length > 0) groups.push(group);
+  return groups;
 }
 
 function sleep(ms: number): Promise<void> {

@@ -30,6 +30,8 @@ export interface FileRequest {
   uid: number;
   folder: string;
   key: string;
+  /** When the request was made (ms since the epoch); stamped by requestFiling. Absent in requests of older versions. */
+  at?: number;
 }
 
 /** Reply limits in milliseconds, as `takeReplySlot` applies them. */
@@ -115,8 +117,8 @@ export class TriageStore {
     await this.redis.multi().hset(keys.message(key), fields).expire(keys.message(key), MESSAGE_TTL_SECONDS).exec();
   }
 
-  async requestFiling(mailbox: string, request: FileRequest): Promise<void> {
-    await this.redis.rpush(keys.fileQueue(mailbox), JSON.stringify(request));
+  async requestFiling(mailbox: string, request: FileRequest, nowMs = Date.now()): Promise<void> {
+    await this.redis.rpush(keys.fileQueue(mailbox), JSON.stringify({ ...request, at: request.at ?? nowMs }));
   }
 
   async pendingFilings(mailbox: string, max: number): Promise<FileRequest[]> {
@@ -124,8 +126,23 @@ export class TriageStore {
     return items.map((i) => JSON.parse(i) as FileRequest);
   }
 
-  async ackFilings(mailbox: string, count: number): Promise<void> {
-    await this.redis.ltrim(keys.fileQueue(mailbox), count, -1);
+  /**
+   * Removes the first `count` filing requests, done; only while `lockToken`
+   * still holds the mailbox's intake lock, so a poller that lost its lock
+   * cannot drop requests the new holder has not filed. False when fenced out.
+   */
+  async ackFilings(mailbox: string, count: number, lockToken: string): Promise<boolean> {
+    const ok = await this.redis.eval(
+      `if redis.call('GET', KEYS[2]) ~= ARGV[2] then return 0 end
+       redis.call('LTRIM', KEYS[1], tonumber(ARGV[1]), -1)
+       return 1`,
+      2,
+      keys.fileQueue(mailbox),
+      keys.intakeLock(mailbox),
+      String(count),
+      lockToken,
+    );
+    return ok === 1;
   }
 
   async fileQueueLength(mailbox: string): Promise<number> {
