@@ -3,10 +3,16 @@ import { QUEUES } from '../contracts/queues.js';
 import { createQueues } from '../adapters/queue/bullmq-queues.js';
 import { connectRedis } from '../adapters/redis/connect.js';
 import { readEnvConfig } from '../runtime/env-config.js';
+import { TriageStore } from '../adapters/redis/triage-store.js';
 
 const NAMES = Object.values(QUEUES);
 
-export async function runJobs(action: 'failed' | 'retry', opts: { queue?: string; id?: string; json?: boolean }, out: NodeJS.WritableStream): Promise<number> {
+/**
+ * A `REPLY_UNCERTAIN` reply may have gone out (the connection died after the
+ * data was sent): a plain retry parks it again. `--resend` clears its
+ * `sending` mark first, for an admin who found it missing from the SMTP log.
+ */
+export async function runJobs(action: 'failed' | 'retry', opts: { queue?: string; id?: string; json?: boolean; resend?: boolean }, out: NodeJS.WritableStream): Promise<number> {
   const env = readEnvConfig();
   const redis = connectRedis(env);
   const queues = createQueues(redis);
@@ -26,6 +32,16 @@ export async function runJobs(action: 'failed' | 'retry', opts: { queue?: string
         if (!job) continue;
         count++;
         if (action === 'retry') {
+          if (name === QUEUES.autoReply && (job.failedReason ?? '').startsWith('REPLY_UNCERTAIN')) {
+            // A reply recorded as sent completes without sending when retried.
+            const key = String((job.data as { key?: unknown }).key ?? '');
+            const store = new TriageStore(redis);
+            if (!opts.resend && (await store.getReplyState(key)) === 'sending') {
+              out.write(`skipped ${name} ${job.id}: REPLY_UNCERTAIN, the reply may have gone out. Look for Message-ID <reply-${key}@...> in the SMTP log; if it is not there, retry with --resend\n`);
+              continue;
+            }
+            if (opts.resend) await store.releaseUncertainReply(key);
+          }
           await job.retry('failed');
           out.write(`retried ${name} ${job.id}\n`);
         } else if (opts.json) {

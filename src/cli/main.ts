@@ -94,7 +94,8 @@ jobs
   .description('put parked jobs back to work')
   .option('--queue <name>', 'triage, auto-reply or route')
   .option('--id <jobId>', 'only this job')
-  .action(async (opts: { queue?: string; id?: string }) => {
+  .option('--resend', 'also retry REPLY_UNCERTAIN replies: only once the SMTP log shows they were NOT sent', false)
+  .action(async (opts: { queue?: string; id?: string; resend?: boolean }) => {
     process.exitCode = await runJobs('retry', opts, process.stdout);
   });
 

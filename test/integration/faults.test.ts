@@ -413,6 +413,25 @@ describe('fault injection, real Redis + Dovecot + SMTP', () => {
         console.log(`[faults] SMTP ack lost: ${copies} cop${copies === 1 ? 'y' : 'ies'} of the reply reached the SMTP server`);
         expect(lossy.received.length).toBeGreaterThanOrEqual(1);
         expect(copies, 'replies to one message that reached the SMTP server').toBe(1);
+
+        // The admin path for the parked reply. A plain retry leaves it
+        // parked and says what to check; --resend (for a reply the SMTP log
+        // does not show; here it does, so this sends the applicant a second
+        // copy on purpose) sends it once, and the job completes.
+        const cli = { redisUrl: redis.url, smtpUrl: lossy.url };
+        const countCopies = () => lossy.received.filter((raw) => raw.toString('latin1').toLowerCase().includes(`in-reply-to: ${m.messageId.toLowerCase()}`)).length;
+        expect((await parkedJobs(cli)).map((j) => j.reason.split(':')[0])).toEqual(['REPLY_UNCERTAIN']);
+        const plain = await runCli(['jobs', 'retry'], cli);
+        expect(plain.stdout).toMatch(/skipped auto-reply .*REPLY_UNCERTAIN.*--resend/);
+        await sleep(2_000);
+        expect(countCopies()).toBe(1);
+        expect(await parkedJobs(cli)).toHaveLength(1);
+        const resend = await runCli(['jobs', 'retry', '--queue', 'auto-reply', '--resend'], cli);
+        expect(resend.stdout).toMatch(/^retried auto-reply /m);
+        await waitFor(async () => countCopies(), (n) => n >= 2, 15_000, 50);
+        await sleep(1_000);
+        expect(countCopies()).toBe(2);
+        expect(await parkedJobs(cli)).toEqual([]);
       } finally {
         await app?.stop('test end');
         await Promise.allSettled([redis.stop(), imap.stop(), lossy.stop()]);

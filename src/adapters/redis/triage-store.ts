@@ -200,6 +200,14 @@ export class TriageStore {
   }
 
   /**
+   * An admin found a `REPLY_UNCERTAIN` reply missing from the SMTP log:
+   * clears its `sending` mark so that a retry sends it. Never clears `sent`.
+   */
+  async releaseUncertainReply(key: string): Promise<void> {
+    await this.redis.eval(`if redis.call('GET', KEYS[1]) == 'sending' then redis.call('DEL', KEYS[1]) end return 0`, 1, keys.replyState(key));
+  }
+
+  /**
    * Records a sent reply. Retried through a Redis outage of up to about a
    * minute (it is idempotent): if it gave up, the job would be retried, find
    * `sending`, and park a reply that did go out.
