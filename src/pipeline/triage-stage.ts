@@ -137,8 +137,14 @@ async function openOrAttachTicket(
   if (mine) return { ticket: await store.getTicket(mine), newTicket: true };
   const year = post.localDate(job.receivedAt).slice(0, 4);
   const id = await store.nextTicketId(post.config.id, year);
-  const existing = sender ? await store.claimSenderTicket(post.config.id, sender, `${subjectKey}:${decision.category}`, id, DUPLICATE_WINDOW_SECONDS) : null;
-  if (existing && (await store.getTicket(existing))) return { ticket: await store.attachToTicket(existing, job.key), newTicket: false };
+  const requestKey = `${subjectKey}:${decision.category}`;
+  const existing = sender ? await store.claimSenderTicket(post.config.id, sender, requestKey, id, DUPLICATE_WINDOW_SECONDS) : null;
+  if (existing) {
+    if (await store.getTicket(existing)) return { ticket: await store.attachToTicket(existing, job.key), newTicket: false };
+    // Claimed but never stored (a job died in between), unless it is being
+    // stored right now: a retry then finds it.
+    if (!(await store.reclaimSenderTicket(post.config.id, sender, requestKey, existing, id, DUPLICATE_WINDOW_SECONDS))) throw new TriageError('TICKET_BUSY', `the open ticket of ${job.key}'s sender changed meanwhile; retrying`);
+  }
   const queue = post.config.queues[route.queue]!;
   const ticket: Ticket = {
     id,

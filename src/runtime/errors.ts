@@ -17,8 +17,9 @@ export const ERROR_CODES = {
   IMAP_CONNECTION: 'The IMAP connection failed or was dropped; reconnecting.',
   REDIS_UNAVAILABLE: 'Redis is unreachable.',
   RAW_MESSAGE_MISSING: 'The raw message a job refers to is no longer stored.',
-  REPLY_UNCERTAIN: 'A previous attempt began sending this reply and died; it may have gone out. Parked so that nobody gets two replies: an admin checks the SMTP log and retries or removes the job.',
+  REPLY_UNCERTAIN: 'A previous attempt began sending this reply and died; it may have gone out. Parked so that nobody gets two replies: an admin checks the SMTP log, then retries with --resend or removes the job.',
   TICKET_MISSING: 'The ticket a routing job refers to does not exist.',
+  TICKET_BUSY: 'The open ticket of a sender changed while a message was being filed under it; retried.',
 } as const;
 
 /** Errors that no retry can fix: the job is parked for an admin at once. */

@@ -100,6 +100,21 @@ describe('live pipeline, real Redis + Dovecot + SMTP', () => {
     expect(ticket?.messages.length).toBe(3);
   });
 
+  it('a sender whose open-ticket claim names a ticket never stored (a job died in between) gets one new ticket, not one per message', async () => {
+    const sender = 'ghost.claim@example.com';
+    // What a crash between claiming and storing the ticket leaves behind.
+    await app.store.redis.set(`{triage}:state:ticket-by-sender:LMA:${sender}:LMA2023555001:iv_inquiry`, 'LMA-2026-999999', 'EX', 3600);
+    const mail = (id: string) =>
+      `From: Eva Soto <${sender}>\r\nTo: IV Lima <ivlima@state.example>\r\nSubject: IV Inquiry LMA2023555001 Soto\r\nMessage-ID: <${id}@example.com>\r\nDate: Mon, 23 Nov 2026 10:00:00 -0500\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nQuisiera saber el estado de mi caso. Teléfono +51 987 654 000\r\n`;
+    await imap.append(USER, PASS, 'INBOX', mail('ghost1'));
+    await eventually(() => count('INBOX'), (n) => n === 0, 30_000);
+    await imap.append(USER, PASS, 'INBOX', mail('ghost2'));
+    await eventually(() => count('INBOX'), (n) => n === 0, 30_000);
+    const tickets = (await app.store.listTickets('LMA', 500)).filter((t) => t.sender === sender);
+    expect(tickets).toHaveLength(1);
+    expect(tickets[0]!.messages).toHaveLength(2);
+  });
+
   it('answers one sender at most 10 times a day across cases (loop guard), while staff still get every case', async () => {
     const before = smtp.messages.length;
     const cases = Array.from({ length: 12 }, (_, i) => `LMA2024${String(880001 + i).padStart(6, '0')}`);

@@ -245,6 +245,26 @@ export class TriageStore {
     return this.redis.get(key);
   }
 
+  /**
+   * Takes the claim over from `staleId`, a ticket that was claimed but never
+   * stored (its job died between the two): else every later message of that
+   * sender and request would open a ticket of its own for the whole window.
+   * False when someone else changed the claim meanwhile.
+   */
+  async reclaimSenderTicket(post: string, sender: string, subjectKey: string, staleId: string, ticketId: string, windowSeconds: number): Promise<boolean> {
+    const ok = await this.redis.eval(
+      `if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+       redis.call('SET', KEYS[1], ARGV[2], 'EX', tonumber(ARGV[3]))
+       return 1`,
+      1,
+      keys.ticketBySender(post, sender, subjectKey),
+      staleId,
+      ticketId,
+      String(windowSeconds),
+    );
+    return ok === 1;
+  }
+
   async getTicket(id: string): Promise<Ticket | null> {
     const [json, messages] = await Promise.all([this.redis.get(keys.ticket(id)), this.redis.lrange(keys.ticketMessages(id), 0, -1)]);
     if (!json) return null;
