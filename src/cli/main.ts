@@ -13,6 +13,12 @@ import { runTickets } from './tickets-command.js';
 import { runDev } from './dev-command.js';
 import { runSeed } from './seed-command.js';
 
+// `triage classify ... | head`: the reader went away; stop quietly, as Unix tools do.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw err;
+});
+
 const program = new Command();
 program
   .name('triage')

@@ -1,5 +1,5 @@
 /** The admin commands as admins run them: exit codes and messages. */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -58,6 +58,18 @@ describe('triage classify', () => {
     expect(lines[0]).toMatchObject({ file: join(tmp, 'missing.eml'), error: expect.stringContaining('ENOENT') });
     expect(lines.length).toBeGreaterThan(10);
     expect(Object.keys(lines[1]!).slice(0, 8)).toEqual(['file', 'messageId', 'category', 'caseNumber', 'lastName', 'problems', 'autoReply', 'route']);
+  });
+
+  it('stops quietly when its reader goes away (`| head`)', async () => {
+    const child = spawn(process.execPath, [TRIAGE_BIN, 'classify', '--json', join(root, 'test/fixtures/corpus'), join(root, 'test/fixtures/holdout')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    // Read the first line, then close the pipe as `head -1` does.
+    await new Promise<void>((done) => child.stdout.once('data', () => done()));
+    child.stdout.destroy();
+    const code = await new Promise<number | null>((done) => child.once('exit', (c) => done(c)));
+    expect(stderr).not.toMatch(/EPIPE|Error/);
+    expect(code).toBe(0);
   });
 
   it('rejects an unknown post clearly', async () => {
