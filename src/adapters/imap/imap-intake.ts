@@ -339,6 +339,11 @@ export class ImapIntake {
       const date = msg.internalDate instanceof Date ? msg.internalDate.toISOString() : msg.internalDate ? new Date(msg.internalDate).toISOString() : null;
       batch.push({ uidValidity, uid: msg.uid, raw: msg.source, internalDate: date });
     }
+    // Usually expunged meanwhile; otherwise the server failed to give it, and
+    // the re-check below the checkpoint at the next session start finds it.
+    const got = new Set(batch.map((m) => m.uid));
+    const missing = uids.filter((u) => u > after && !got.has(u));
+    if (missing.length > 0) this.o.logger.warn({ mailbox: this.o.mailbox, uids: missing.slice(0, 20), count: missing.length }, 'imap intake: FETCH did not return these messages; if they are still in the inbox, the next session start re-checks them');
     return batch;
   }
 
