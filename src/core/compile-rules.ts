@@ -69,10 +69,12 @@ export function compileRules(post: PostConfig): CompiledRules {
     applicantNameLabels: compilePhrases(allPhrases(r.applicantNameLabels)),
     machine: {
       senderLocalParts: r.machine.senderLocalParts.map((s) => new RegExp(s, 'iu')),
+      roleSenderLocalParts: new Set(r.machine.roleSenderLocalParts),
       senderNames: compilePhrases(r.machine.senderNames),
       subjectStarts,
       bounceBody: compilePhrases(r.machine.bounceBody),
       selfDeclaredBody: compilePhrases(allPhrases(r.machine.selfDeclaredBody)),
+      doNotReplyBody: compilePhrases(allPhrases(r.machine.doNotReplyBody)),
       awayBody: compilePhrases(allPhrases(r.machine.awayBody)),
       awayMaxChars: r.machine.awayMaxChars,
       ownAddresses: new Set([post.mailbox.toLowerCase()]),

@@ -17,6 +17,13 @@ export const phrasesByLanguageSchema = z
   .strict();
 export type PhrasesByLanguage = z.infer<typeof phrasesByLanguageSchema>;
 
+/**
+ * Machine-written mail arrives in every language, not only the three we
+ * answer in: `other` holds phrases in any further language (pt, de, fr,
+ * it, ja, ko, ru...).
+ */
+const phrasesAnyLanguageSchema = phrasesByLanguageSchema.extend({ other: z.array(z.string().min(1)).optional() });
+
 const intentSignalSchema = phrasesByLanguageSchema.extend({
   weight: z.number().positive().max(10),
   /** Where the signal is looked for; the body is the sender's new text. */
@@ -65,14 +72,32 @@ export const rulesSchema = z
         senderLocalParts: z.array(z.string().min(1)),
         /** Sender display names used by bounce generators. */
         senderNames: z.array(z.string().min(1)),
-        /** Subject openings of auto-replies, bounces and receipts: only at the very start. */
-        subjectStarts: phrasesByLanguageSchema.extend({ other: z.array(z.string().min(1)).optional() }),
-        /** Text only delivery-failure reports contain. */
+        /**
+         * Sender local parts (plain words) of role mailboxes (`info`, `soporte`):
+         * people write from them too, so alone they prove nothing; they only
+         * back up another weak sign (a "do not reply" line, a loose subject opening).
+         */
+        roleSenderLocalParts: z.array(z.string().regex(/^[a-z0-9._-]+$/, 'a lower-case local part')).default([]),
+        /**
+         * Subject openings of auto-replies, bounces and receipts: only at the
+         * very start. A plain phrase followed by the writer's own words
+         * ("Returned mail from DHL ...") is only a weak sign; followed by
+         * nothing, punctuation or a reply prefix ("Returned mail: see
+         * transcript", "Automatic reply: Re: ...") it is enough alone.
+         */
+        subjectStarts: phrasesAnyLanguageSchema,
+        /** Text only delivery-failure, delay and rejection reports contain. */
         bounceBody: z.array(z.string().min(1)),
         /** A message that says of itself that it is automatic. */
-        selfDeclaredBody: phrasesByLanguageSchema,
+        selfDeclaredBody: phrasesAnyLanguageSchema,
+        /**
+         * "Please do not reply to this e-mail": notifications write it, and so
+         * do people ("do not reply here, write to my other address"). Only a
+         * weak sign: it needs a second one.
+         */
+        doNotReplyBody: phrasesAnyLanguageSchema.default({}),
         /** Away/vacation phrases: a machine only with a short text and a reply context. */
-        awayBody: phrasesByLanguageSchema,
+        awayBody: phrasesAnyLanguageSchema,
         /** Longest new text (characters) an away message without headers may have. */
         awayMaxChars: z.number().int().positive(),
       })

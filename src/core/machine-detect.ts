@@ -1,20 +1,35 @@
 /**
  * Is this message written by a machine? Out-of-office replies, bounces,
- * read receipts, feedback-loop reports, list and bulk mail, ticket-system
- * acknowledgements. Answering one risks a mail loop, so any one strong
- * signal is enough; a person who merely mentions an "automatic reply" in
- * the text, or replies to one (`Re: Automatic reply: ...`), is not caught.
+ * delay warnings, security-gateway rejections, read receipts,
+ * feedback-loop reports, list and bulk mail, ticket-system
+ * acknowledgements, challenge-response filters. Answering one risks a mail
+ * loop, so any one strong signal is enough.
+ *
+ * Some signs are only weak: a "please do not reply to this e-mail" line,
+ * a machine phrase that merely opens a sentence of the subject ("Returned
+ * mail from DHL - missed my interview"), a role mailbox (`info@`), a short
+ * away text that answers nothing or names a case. People write those too,
+ * so one alone is not enough; two together are. A person who merely
+ * mentions an "automatic reply" in the text, or replies to one
+ * (`Re: Automatic reply: ...`), is not caught.
  * Pure.
  */
 import type { NormalizedMessage } from './types.js';
 import { normalizeForMatch, prepareText, type PhraseMatcher, type PreparedText } from './normalize-text.js';
+import { findCaseNumbers } from './case-number.js';
+
+const NO_PREFIXES: ReadonlySet<string> = new Set();
 
 export interface MachineRules {
   senderLocalParts: readonly RegExp[];
+  /** Role mailboxes (`info`, `soporte`): a weak sign only. */
+  roleSenderLocalParts: ReadonlySet<string>;
   senderNames: PhraseMatcher;
   subjectStarts: readonly StartRule[];
   bounceBody: PhraseMatcher;
   selfDeclaredBody: PhraseMatcher;
+  /** "Please do not reply to this e-mail": a weak sign only. */
+  doNotReplyBody: PhraseMatcher;
   awayBody: PhraseMatcher;
   awayMaxChars: number;
   /** The post's own addresses: mail from them is our own, looped back. */
@@ -33,15 +48,34 @@ const PRESENCE_HEADERS = [
   'x-autoreply-from',
   'x-mail-autoreply',
   'x-auto-response-suppress',
+  'x-autoresponder',
+  'x-vacation',
+  // Inbox rules (auto-reply or auto-forward by rule) stamp this; Exchange uses it to stop loops.
+  'x-ms-exchange-inbox-rules-loop',
+  // RFC 2369 list headers and the list managers' own (Mailman, ezmlm, Google Groups, fml).
   'list-id',
   'list-unsubscribe',
   'list-post',
+  'list-help',
+  'list-subscribe',
+  'list-owner',
+  'list-archive',
+  'mailing-list',
+  'x-mailing-list',
+  'x-mailman-version',
+  'x-beenthere',
+  'x-list-administrivia',
+  'x-ml-name',
   'feedback-type',
   'x-failed-recipients',
   'x-ms-exchange-message-is-ndr',
   'x-ms-exchange-generated-message-source',
   'x-campaign',
+  'x-campaignid',
   'x-mailchimp-id',
+  'x-mc-user',
+  'x-mailjet-campaign',
+  'x-sfmc-stack',
   'x-triage-auto-reply',
 ] as const;
 
@@ -49,12 +83,31 @@ const PRESENCE_HEADERS = [
 const SELF_DECLARED_WITHIN = 1500;
 
 /** `X-Zendesk-*`, `X-Freshdesk-*`, `X-OTRS-*`, `X-Helpdesk-*`, `RT-Ticket`, `X-Ticket-ID`... */
-const HELPDESK_HEADER = /^(x-(zendesk|freshdesk|otrs|helpdesk|helpscout|kayako|jira|servicenow|ticket)[-\w]*|rt-ticket|x-rt-[-\w]+)$/;
+const HELPDESK_HEADER =
+  /^(x-(zendesk|freshdesk|freshservice|zohodesk|zoho-desk|otrs|znuny|helpdesk|servicedesk|service-desk|helpscout|kayako|happyfox|deskpro|spiceworks|osticket|glpi|redmine|jira|servicenow|ticket)[-\w]*|rt-ticket|x-rt-[-\w]+)$/;
+
+/**
+ * What may follow a subject opening for it to be a machine's: nothing, a
+ * colon, brackets or quotes around the original subject ("Automatic reply:
+ * ...", "Delivery Status Notification (Failure)", "Undeliverable 'IV ...'").
+ */
+const SUBJECT_TAIL_SEPARATOR = /^\s*([:：|()（）\[\]【】<>«»"“”'‘’\/]|$)/u;
+/** `Re:`, `AW:`, `回复：` after the opening: "Out of Office Re: IV Inquiry", "Automatic reply AW: ...". */
+const SUBJECT_TAIL_PREFIX = /^\s*\p{L}{1,5}\s?[:：]/u;
+/** A dash: people write "Message blocked - can't upload my documents" too, so only what follows it decides. */
+const SUBJECT_TAIL_DASH = /^\s*[-–—]+\s*/u;
+/** Leading gateway tags: `[EXTERNAL]`, `[SPAM?]`, `(Externo)`. */
+const LEADING_TAGS = /^(\s*[\[【(（][^\]】)）]{1,40}[\]】)）])+\s*/u;
+/** `Name <local@domain>` or a bare address, for the Sender and Return-Path headers. */
+const HEADER_ADDRESS = /<?\s*([^\s<>"@]+)@[^\s<>"@]+?\s*>?\s*$/;
+
+type Strength = 'strong' | 'weak' | null;
 
 const REPORT_TYPES = /^(multipart\/report|message\/delivery-status|message\/global-delivery-status|message\/disposition-notification|message\/feedback-report)$/;
 
 export function detectMachineSignals(msg: NormalizedMessage, rules: MachineRules, newText: PreparedText = prepareText(msg.newText)): string[] {
   const signals: string[] = [];
+  const weak: string[] = [];
   const header = (name: string): string[] => msg.headers[name] ?? [];
 
   const autoSubmitted = header('auto-submitted')[0];
@@ -66,12 +119,18 @@ export function detectMachineSignals(msg: NormalizedMessage, rules: MachineRules
   // Help-desk and ticket systems stamp their own families of headers.
   const helpdesk = Object.keys(msg.headers).find((h) => HELPDESK_HEADER.test(h));
   if (helpdesk) signals.push(`header:${helpdesk}`);
-  const precedence = header('precedence')[0];
+  const precedence = header('precedence')[0] ?? header('x-precedence')[0];
   if (precedence && /\b(bulk|junk|list|auto[_-]?reply)\b/i.test(precedence)) signals.push('header:precedence');
   const returnPath = header('return-path');
   if (returnPath.some((v) => /^\s*<\s*>\s*$/.test(v))) signals.push('header:null-return-path');
   const xLoop = header('x-loop');
   if (xLoop.length > 0) signals.push('header:x-loop');
+  // The submitter behind a person's name: `Sender: notifications@boxbe...`,
+  // `Return-Path: <bounces+...>`. A person's own mail never carries these.
+  for (const name of ['sender', 'return-path'] as const) {
+    const local = header(name).map((v) => HEADER_ADDRESS.exec(v)?.[1]).find((l) => l !== undefined);
+    if (local && rules.senderLocalParts.some((re) => re.test(local))) signals.push(`header:${name}`);
+  }
 
   if (REPORT_TYPES.test(msg.contentType) || msg.partTypes.some((t) => REPORT_TYPES.test(t) && t !== 'multipart/report')) {
     signals.push('mime:report');
@@ -83,14 +142,18 @@ export function detectMachineSignals(msg: NormalizedMessage, rules: MachineRules
   } else {
     const local = from.address.split('@')[0] ?? '';
     if (rules.senderLocalParts.some((re) => re.test(local))) signals.push('sender:machine-address');
+    else if (isRoleMailbox(local, rules.roleSenderLocalParts)) weak.push('sender:role-address');
     if (rules.ownAddresses.has(from.address)) signals.push('sender:own-mailbox');
     if (from.name && rules.senderNames.find(from.name)) signals.push('sender:machine-name');
   }
 
   const subject = normalizeForMatch(msg.subject);
-  // `【自动回复】...`, `[Auto-Reply] ...`: the opening may sit in brackets.
-  const unbracketed = subject.replace(/^[\[【(（]\s*/u, '');
-  if (subjectStartsWithMachinePhrase(subject, rules.subjectStarts) || subjectStartsWithMachinePhrase(unbracketed, rules.subjectStarts)) signals.push('subject:auto');
+  // `【自动回复】...`, `[Auto-Reply] ...`: the opening may sit in brackets;
+  // `[EXTERNAL] Undeliverable: ...`: a gateway's tag may stand before it.
+  const variants = new Set([subject, subject.replace(/^[\[【(（]\s*/u, ''), subject.replace(LEADING_TAGS, '')]);
+  const opening = strongest([...variants].map((v) => subjectOpening(v, rules.subjectStarts)));
+  if (opening === 'strong') signals.push('subject:auto');
+  else if (opening === 'weak') weak.push('subject:auto-weak');
 
   const body = newText;
   // Report lines (`Diagnostic-Code: ...`) are matched line by line on the unfolded text too.
@@ -99,23 +162,61 @@ export function detectMachineSignals(msg: NormalizedMessage, rules: MachineRules
   // Only the opening counts: a self-declaration deep in a long text is more likely quoted.
   const head = msg.newText.length <= SELF_DECLARED_WITHIN ? body : prepareText(msg.newText.slice(0, SELF_DECLARED_WITHIN));
   if (rules.selfDeclaredBody.find(head)) signals.push('body:self-declared');
-  if (body.text.length <= rules.awayMaxChars && rules.awayBody.find(body) && isReplyContext(msg)) signals.push('body:away');
+  if (rules.doNotReplyBody.find(body)) weak.push('body:do-not-reply');
+  if (body.text.length <= rules.awayMaxChars && rules.awayBody.find(body)) {
+    // An away notice is the same text for every sender: it does not name the
+    // reader's case. One that is not a reply ("OOO until 5 May" under its own
+    // subject), or that names a case ("I am abroad until June, please move
+    // my interview, LMA2023123456"), may be a person's: only weak.
+    if (isReplyContext(msg) && findCaseNumbers(msg.newText, NO_PREFIXES).length === 0) signals.push('body:away');
+    else weak.push('body:away-weak');
+  }
 
-  return signals;
+  if (signals.length > 0) return [...signals, ...weak];
+  return weak.length >= 2 ? weak : [];
 }
 
-function subjectStartsWithMachinePhrase(subject: string, starts: readonly StartRule[]): boolean {
+function strongest(list: readonly Strength[]): Strength {
+  return list.includes('strong') ? 'strong' : list.includes('weak') ? 'weak' : null;
+}
+
+/**
+ * How surely the subject opens with a machine's phrase. Strong: a regular
+ * expression rule, a CJK phrase, a phrase that carries its own colon
+ * (`Read:`), or a phrase followed by nothing, a separator, a reply prefix
+ * or another machine phrase (`Automatic reply: ...`, `Delivery Status
+ * Notification (Failure)`, `Out of Office AutoReply: ...`). Weak: the phrase
+ * only opens the writer's own sentence (`Automatic reply received but no
+ * answer`, `Returned mail from DHL - ...`).
+ */
+function subjectOpening(subject: string, starts: readonly StartRule[], depth = 0): Strength {
+  let found: Strength = null;
   for (const rule of starts) {
     if ('re' in rule) {
-      if (rule.re.test(subject)) return true;
-    } else if (subject.startsWith(rule.plain)) {
-      const next = subject.charAt(rule.plain.length);
-      // The phrase must end where a word ends (`ooo` is not `oooh`); CJK
-      // phrases have no word boundary to wait for.
-      if (next === '' || !/[\p{L}\p{N}]/u.test(next) || /\p{Script=Han}$/u.test(rule.plain)) return true;
+      if (rule.re.test(subject)) return 'strong';
+      continue;
     }
+    if (!subject.startsWith(rule.plain)) continue;
+    const rest = subject.slice(rule.plain.length);
+    // CJK phrases have no word boundary to wait for, and are not sentence openers.
+    if (/\p{Script=Han}$/u.test(rule.plain) || /[:：]/.test(rule.plain)) return 'strong';
+    // The phrase must end where a word ends (`ooo` is not `oooh`).
+    if (/^[\p{L}\p{N}]/u.test(rest)) continue;
+    const tail = rest.replace(SUBJECT_TAIL_DASH, '');
+    if (tail !== rest && tail === '') return 'strong';
+    if (SUBJECT_TAIL_SEPARATOR.test(tail) || SUBJECT_TAIL_PREFIX.test(tail)) return 'strong';
+    // "Out of Office AutoReply: ...", "Mail System Error - Returned Mail".
+    if (depth === 0 && subjectOpening(tail.trimStart(), starts, 1) === 'strong') return 'strong';
+    found = 'weak';
   }
-  return false;
+  return found;
+}
+
+/** `info@`, `soporte-lima@`, `contacto2@`: a role mailbox, by its first word. */
+function isRoleMailbox(local: string, roles: ReadonlySet<string>): boolean {
+  if (roles.size === 0) return false;
+  const first = local.toLowerCase().split(/[-_.+]/)[0]?.replace(/\d+$/, '') ?? '';
+  return roles.has(local.toLowerCase()) || roles.has(first);
 }
 
 /** An answer to something: the usual shape of an away message without headers. */

@@ -4,7 +4,8 @@
  * Matching is on a normalised text: lower case, Latin accents removed,
  * white space folded. A plain phrase matches whole words (`won` does not
  * match `wonderful`; `pago` does not match `pagos`): list the forms you
- * mean. Chinese phrases match anywhere (Chinese has no spaces). A phrase
+ * mean. Chinese, Japanese and Korean phrases match anywhere (no spaces
+ * between words, or particles attached to them). A phrase
  * written `/.../` is a regular expression applied to the normalised text.
  *
  * Speed matters here (every message runs a few hundred phrases): a text is
@@ -16,7 +17,11 @@
 const COMBINING_MARKS = /[\u0300-\u036f]/g;
 const WHITESPACE = /[\s\u00a0\u3000]+/g;
 const NON_ASCII = /[^\x00-\x7f]/;
-const HAN = /\p{Script=Han}/u;
+/**
+ * Scripts matched as substrings, not whole words: Chinese and Japanese have
+ * no spaces, and Korean attaches particles to words (`휴가 중이라`).
+ */
+const HAN = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
 const WORD = /[\p{L}\p{N}]+/gu;
 const LETTER_OR_DIGIT = /^[\p{L}\p{N}]+$/u;
 

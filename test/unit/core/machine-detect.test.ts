@@ -70,3 +70,111 @@ describe('people are not machines', () => {
     expect(signals(overrides as Parameters<typeof makeMessage>[0])).toEqual([]);
   });
 });
+
+describe('subject openings: a machine\'s subject, or a person\'s sentence', () => {
+  // An MTA or auto-responder puts its phrase first and the original subject
+  // (or a status) after a colon, brackets or a reply prefix. A person who
+  // starts a sentence with the same words goes on with her own words.
+  it.each([
+    ['Returned mail: see transcript for details'],
+    ['Undelivered Mail Returned to Sender'],
+    ['Out of Office AutoReply: IV Inquiry LMA2023123456'],
+    ['Auto Reply - Re: IV Inquiry LMA2023123456'],
+    ['Mail System Error - Returned Mail'],
+    ['[EXTERNAL] Undeliverable: IV Inquiry LMA2023123456'],
+    ['Message rejected: RE: Early appointment LMA2024120034'],
+    ['Warning: message still undelivered after 4 hours'],
+    ['Message status - undeliverable'],
+    ['Delayed Mail (still being retried)'],
+    ['Unzustellbar: IV Inquiry'],
+    ['Não é possível entregar: IV Inquiry'],
+    ['Automatische Antwort: IV Inquiry'],
+    ['Автоматический ответ: IV Inquiry'],
+    ['자동 회신: IV Inquiry'],
+    ['【自動返信】 Re: IV Inquiry LMA2024050505'],
+    ['Hemos recibido tu consulta [#84213] - RE: IV Inquiry'],
+    ['Your message to Visa-Peru-Familias awaits moderator approval'],
+  ])('%s', (subject) => {
+    expect(signals({ subject })).toContain('subject:auto');
+  });
+
+  it.each([
+    ['Automatic reply received but no answer - case LMA2023123456'],
+    ['Returned mail from DHL - missed IV interview LMA2023123456'],
+    ['Message blocked - I cannot upload my documents'],
+    ['Undeliverable address on my DS-260'],
+    ['Out of office until June - please reschedule my interview'],
+    ['Please verify your records, my name is misspelled'],
+    ['Abuse report about a fake visa agent'],
+  ])('%s: weak alone, not a machine', (subject) => {
+    expect(signals({ subject, newText: 'Please help me with my case.' })).toEqual([]);
+  });
+});
+
+describe('weak signs count in pairs', () => {
+  it('a person\'s own "do not reply to this e-mail" is not a machine', () => {
+    const newText = 'Queremos cancelar la cita del 14 de mayo. Por favor no responda a este correo, es de mi trabajo. Escríbanme a lperez@example.pe.';
+    expect(signals({ subject: 'IV appointment cancellation LMA2023123456 PEREZ', newText })).toEqual([]);
+  });
+
+  it('"do not reply" from a role mailbox is a notification', () => {
+    const s = signals({ from: { address: 'info@banco.example.com', name: 'Banco' }, subject: 'Tu pago', newText: 'Recibimos tu pago. Por favor no responda a este correo.' });
+    expect(s).toEqual(expect.arrayContaining(['sender:role-address', 'body:do-not-reply']));
+  });
+
+  it('an away notice under its own subject, answering nothing, is a machine', () => {
+    const s = signals({ subject: 'Out of office until 5 May', newText: 'I am out of the office until 5 May with limited access to email.' });
+    expect(s).toEqual(['subject:auto-weak', 'body:away-weak']);
+  });
+
+  it('an away text that names a case is a person writing about it, even in a reply', () => {
+    const newText = 'Estaré fuera de Lima hasta el 30 de mayo. ¿Pueden darme una nueva cita en junio? Caso LMA2023990011.';
+    expect(signals({ subject: 'Re: Missed IV appointment', inReplyTo: '<a@state.example>', newText })).toEqual([]);
+  });
+
+  it('a person who writes that she is travelling, and asks for something, is not', () => {
+    const newText = 'I will be out of the country until June 20 and will have limited access to email. Could you please reschedule my interview?';
+    expect(signals({ subject: 'Out of the country until June - please reschedule', newText })).toEqual([]);
+  });
+});
+
+describe('machine mail without the usual headers', () => {
+  it.each([
+    ['X-Mailman-Version', { headers: { 'x-mailman-version': ['2.1.39'] } }, 'header:x-mailman-version'],
+    ['Mailing-List (ezmlm, Google Groups)', { headers: { 'mailing-list': ['list visa@groups.example.com'] } }, 'header:mailing-list'],
+    ['a list owner address', { from: { address: 'visa-familias-owner@lists.example.org', name: '' } }, 'sender:machine-address'],
+    ['a challenge service behind a person\'s name', { headers: { sender: ['Boxbe Notifications <notifications@boxbe.example>'] } }, 'header:sender'],
+    ['a VERP bounce address', { headers: { 'return-path': ['<bounces+1234-abcd@em.example.com>'] } }, 'header:return-path'],
+    ['GroupWise', { newText: 'The message that you sent was undeliverable to the following:\n\tlmamani@gw.example.org (user not found)' }, 'body:bounce'],
+    ['a security gateway', { newText: "Your message to a@lawfirm.example was rejected by the recipient's email security policy." }, 'body:bounce'],
+    ['an SMTP reply on a report line', { newText: 'Recipient: m@clinic.example\nReason: 550 5.7.1 Message blocked due to sender reputation' }, 'body:bounce'],
+    ['an SMTP reply after "said:"', { newText: 'host mx.example.net said: 550 5.1.1 <x@example.net>: Recipient address rejected' }, 'body:bounce'],
+    ['a delay warning', { newText: 'The attached message has not yet been delivered to the following recipient(s):\n\n   g@estudio.example.pe' }, 'body:bounce'],
+    ['an Exchange delay', { newText: 'Delivery to these recipients or groups is delayed:' }, 'body:bounce'],
+    ['a 163-style bounce', { newText: '您发送的邮件因以下原因未能投递成功：收件人不存在。' }, 'body:bounce'],
+    ['a German bounce', { newText: 'Ihre Nachricht an x@example.de konnte nicht zugestellt werden.' }, 'body:bounce'],
+    ['a Russian bounce', { newText: 'Ваше сообщение не может быть доставлено.' }, 'body:bounce'],
+    ['a help desk: reply above this line', { newText: '———-—\nReply above this line.\n\nHi IV Lima,' }, 'body:self-declared'],
+    ['an acknowledgement that promises an answer', { newText: "We've received your message and a member of our team will get back to you within 1-2 business days." }, 'body:self-declared'],
+    ['a Spanish ticket system', { newText: 'Hemos recibido tu solicitud y se ha creado el ticket #84213.' }, 'body:self-declared'],
+    ['a French acknowledgement', { newText: 'Nous avons bien reçu votre demande et nous vous répondrons dans les meilleurs délais.' }, 'body:self-declared'],
+    ['a challenge: verify you are human', { newText: 'To deliver your message, please verify you are human by clicking the link below.' }, 'body:self-declared'],
+    ['a challenge: guest list', { newText: "I'm using Boxbe to protect my inbox. Please add yourself to my Guest List so your messages get delivered to me." }, 'body:self-declared'],
+    ['a Portuguese away reply', { subject: 'Re: IV Inquiry', newText: 'Estou de férias até 12 de maio, com acesso limitado ao e-mail.' }, 'body:away'],
+    ['a German away reply', { subject: 'AW: IV Inquiry', newText: 'Ich bin bis einschließlich 9. Mai nicht im Büro.' }, 'body:away'],
+    ['a Korean away reply', { subject: 'Re: IV Inquiry', newText: '현재 휴가 중이라 5월 12일 이후에 회신드리겠습니다.' }, 'body:away'],
+  ])('%s', (_what, overrides, expected) => {
+    expect(signals(overrides as Parameters<typeof makeMessage>[0])).toContain(expected);
+  });
+});
+
+describe('people who write like machines are still people', () => {
+  it.each([
+    ['a family that got the documents request', { subject: 'Re: IV Inquiry LMA2023123456 Perez', inReplyTo: '<a@state.example>', newText: 'Thank you. We have received your message and the documents you asked for are attached.' }],
+    ['"hemos recibido su correo" with an answer', { subject: 'Re: Missed IV appointment', inReplyTo: '<a@state.example>', newText: 'Hemos recibido su correo. Adjunto la constancia de hospitalización de mi madre.' }],
+    ['a person quoting "do not reply"', { subject: 'Question', newText: 'I got an email saying do not reply to this email, so I am writing here. What is the status of LMA2023123456?' }],
+    ['a person whose mail to a lawyer bounced', { subject: 'Email to my lawyer bounced', newText: "I sent the documents but my lawyer's server rejected them. What can I do?" }],
+  ])('%s', (_what, overrides) => {
+    expect(signals(overrides as Parameters<typeof makeMessage>[0])).toEqual([]);
+  });
+});

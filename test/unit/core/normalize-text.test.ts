@@ -41,4 +41,10 @@ describe('compilePhrases', () => {
     expect(m.find('a wonderful day')).toBeNull();
     expect(m.find('ÉL won.')).toBe('won');
   });
+
+  it('matches Japanese and Korean phrases inside words, as Chinese: particles attach to them', () => {
+    const m = compilePhrases(['휴가 중', '不在にしております']);
+    expect(m.find('현재 휴가 중이라 5월 12일 이후에 회신드리겠습니다.')).toBe('휴가 중');
+    expect(m.find('休暇のため不在にしております。')).toBe('不在にしております');
+  });
 });
