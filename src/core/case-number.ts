@@ -1,7 +1,9 @@
 /**
  * Finding NVC case numbers: three letters (the post prefix) + ten digits, the
  * first four a year. Written by applicants as `LMA2023123456`, `lma 2023 123
- * 456`, `LMA-2023-123456`, split by HTML tags, and so on. Pure.
+ * 456`, `LMA-2023-123456`, `LMA–2023–123456` (a word processor's dash),
+ * `LMA/2023/123456`, in full-width characters, split by HTML tags, and so
+ * on. Pure.
  */
 
 /**
@@ -11,10 +13,22 @@
  * digit run must not go on (11 digits is not a case number) and must not
  * stop short (9 digits neither: the regex needs ten).
  */
-const CASE_NUMBER = /(?<![A-Za-z0-9])([A-Za-z]{3})[\s\-_.:#]{0,2}((?:\d[\s\-.]?){9}\d)(?!\p{N})/gu;
+const CASE_NUMBER = /(?<![A-Za-z0-9])([A-Za-z]{3})[\s\-–—_./:#]{0,2}((?:\d[\s\-–—./]?){9}\d)(?!\p{N})/gu;
 
-/** After a grouped number (`LMA 2023 123 456`), another group means it is longer than ten digits. */
-const GROUP_CONTINUES = /^[\s\-.]\d/;
+/** After a grouped number (`LMA 2023 123 456`), another group (or the `:30` of a time) means it is not a case number. */
+const GROUP_CONTINUES = /^[\s\-–—./:]\d/;
+
+/**
+ * Full-width Latin letters and digits (`ＧＵＺ２０２４...`), as Chinese and
+ * Japanese input methods type them. Mapped one code unit to one, so that
+ * positions in the text stay the same.
+ */
+const FULL_WIDTH = /[\uff01-\uff5e\u3000]/g;
+
+function halfWidth(text: string): string {
+  if (!/[\uff01-\uff5e\u3000]/.test(text)) return text;
+  return text.replace(FULL_WIDTH, (c) => (c === '\u3000' ? ' ' : String.fromCharCode(c.charCodeAt(0) - 0xfee0)));
+}
 
 /** The year part of NVC case numbers: a plausible visa-processing year. */
 const PLAUSIBLE_YEAR = /^(19[89]\d|20[0-4]\d)/;
@@ -30,13 +44,14 @@ export interface CaseNumberHit {
 
 export function findCaseNumbers(text: string, notPrefixes: ReadonlySet<string>): CaseNumberHit[] {
   const hits: CaseNumberHit[] = [];
-  for (const m of text.matchAll(CASE_NUMBER)) {
+  const plain = halfWidth(text);
+  for (const m of plain.matchAll(CASE_NUMBER)) {
     const prefix = (m[1] ?? '').toUpperCase();
     const written = m[2] ?? '';
     const digits = written.replace(/\D/g, '');
     if (digits.length !== 10 || notPrefixes.has(prefix) || !PLAUSIBLE_YEAR.test(digits)) continue;
     const end = (m.index ?? 0) + m[0].length;
-    if (digits !== written && GROUP_CONTINUES.test(text.slice(end, end + 2))) continue;
+    if (digits !== written && GROUP_CONTINUES.test(plain.slice(end, end + 2))) continue;
     hits.push({ caseNumber: prefix + digits, prefix, index: m.index ?? 0, end });
   }
   return hits;

@@ -77,6 +77,7 @@ export function compileRules(post: PostConfig): CompiledRules {
       doNotReplyBody: compilePhrases(allPhrases(r.machine.doNotReplyBody)),
       awayBody: compilePhrases(allPhrases(r.machine.awayBody)),
       awayMaxChars: r.machine.awayMaxChars,
+      personBody: compilePhrases(allPhrases(r.machine.personBody)),
       ownAddresses: new Set([post.mailbox.toLowerCase()]),
     },
   };

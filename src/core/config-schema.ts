@@ -98,6 +98,13 @@ export const rulesSchema = z
         doNotReplyBody: phrasesAnyLanguageSchema.default({}),
         /** Away/vacation phrases: a machine only with a short text and a reply context. */
         awayBody: phrasesAnyLanguageSchema,
+        /**
+         * What only a person writes: reacting to an automatic reply it got
+         * ("I got your automatic reply but..."). Cancels weak signs (never
+         * strong ones): a person writing from `info@` who adds "please do not
+         * reply to this address" is still answered.
+         */
+        personBody: phrasesAnyLanguageSchema.default({}),
         /** Longest new text (characters) an away message without headers may have. */
         awayMaxChars: z.number().int().positive(),
       })

@@ -32,6 +32,8 @@ export interface MachineRules {
   doNotReplyBody: PhraseMatcher;
   awayBody: PhraseMatcher;
   awayMaxChars: number;
+  /** What only people write ("I got your automatic reply"): cancels weak signs. */
+  personBody: PhraseMatcher;
   /** The post's own addresses: mail from them is our own, looped back. */
   ownAddresses: ReadonlySet<string>;
 }
@@ -173,7 +175,8 @@ export function detectMachineSignals(msg: NormalizedMessage, rules: MachineRules
   }
 
   if (signals.length > 0) return [...signals, ...weak];
-  return weak.length >= 2 ? weak : [];
+  // Weak signs add up only when nothing in the text shows a person writing.
+  return weak.length >= 2 && !rules.personBody.find(body) ? weak : [];
 }
 
 function strongest(list: readonly Strength[]): Strength {

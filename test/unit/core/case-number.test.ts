@@ -51,3 +51,24 @@ describe('pickCaseNumber', () => {
     expect(pickCaseNumber(['', '', ''], ['LMA'], none)).toBeNull();
   });
 });
+
+describe('findCaseNumbers: typography of word processors and input methods', () => {
+  it.each([
+    ['en dashes typed by a word processor', 'Nº LMA–2023–456789', 'LMA2023456789'],
+    ['em dashes', 'BNS—2024—123456', 'BNS2024123456'],
+    ['slashes', 'Caso n.º BNS/2024/007331', 'BNS2024007331'],
+    ['full-width letters and digits (Chinese IME)', '案件号是ＧＵＺ２０２３５５５６６６，', 'GUZ2023555666'],
+  ])('reads %s', (_what, text, expected) => {
+    expect(found(text)).toEqual([expected]);
+  });
+
+  it('keeps positions of full-width text, so the subject after the number is still found', () => {
+    const text = 'IV Inquiry ＧＵＺ２０２３５５５６６６ WU';
+    const [hit] = findCaseNumbers(text, none);
+    expect(text.slice(hit!.end).trim()).toBe('WU');
+  });
+
+  it('does not join a slash-written date to a number', () => {
+    expect(found('Fecha LMA 2024/05/12 10:30')).toEqual([]);
+  });
+});

@@ -101,3 +101,15 @@ describe('replySubject', async () => {
     expect(replySubject(template, original)).toBe(expected);
   });
 });
+
+describe('scheduling concerns and missing by circumstance', () => {
+  it.each([
+    ['please reschedule my upcoming interview -> early', 'Interview date', 'Could you please reschedule my upcoming interview? Case LMA2024011234.', 'iv_early_appointment'],
+    ['reprogramar mi próxima entrevista -> early', 'Reprogramación de entrevista', 'Por favor reprogramar mi próxima entrevista. Caso LMA2024077120.', 'iv_early_appointment'],
+    ['a flight cancelled is not a cancellation request', 'my interview', 'I was not able to go to my interview because my flight was cancelled. LMA2024090901', 'iv_missed_appointment'],
+    ['no pude llegar -> missed', 'Cita perdida', 'No pude llegar a mi entrevista por un paro. Caso LMA2024066331.', 'iv_missed_appointment'],
+    ['missed words outweigh a new date', 'Reprogramación', 'No asistí a la entrevista, necesito reprogramar. Caso LMA2024066331.', 'iv_missed_appointment'],
+  ])('%s', (_what, subject, newText, category) => {
+    expect(classify({ subject, newText }).category).toBe(category);
+  });
+});

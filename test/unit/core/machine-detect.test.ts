@@ -178,3 +178,30 @@ describe('people who write like machines are still people', () => {
     expect(signals(overrides as Parameters<typeof makeMessage>[0])).toEqual([]);
   });
 });
+
+describe('a person reacting to an automatic reply cancels weak signs (never strong ones)', () => {
+  it('role mailbox + "do not reply" from someone who "only gets your automatic reply" is a person', () => {
+    const newText = 'Solo recibo su respuesta automática y nadie me contesta. Caso BNS2024052233. Por favor no respondas a este correo, escribime a otro.';
+    expect(signals({ from: { address: 'info@panaderia.example.com.ar', name: 'Info' }, subject: 'Re: IV Inquiry BNS2024052233 FERRARI', newText })).toEqual([]);
+  });
+
+  it('a strong sign still decides', () => {
+    const newText = 'I got your automatic reply. I am out of the office.';
+    expect(signals({ subject: 'Automatic reply: IV Inquiry', headers: { 'x-autoreply': ['yes'] }, newText })).toContain('header:x-autoreply');
+  });
+});
+
+describe('machines without RFC 3834 headers, second round', () => {
+  it.each([
+    ['a no-reply word inside the local part', { from: { address: 'forms-receipts-noreply@google.example', name: 'Forms' }, subject: 'Consulta', newText: 'Here is what was received.' }],
+    ['a notification mailbox with a prefix', { from: { address: 'calendar-notification@calendar.example', name: 'Calendar' }, subject: 'Notification: call', newText: 'Call tomorrow' }],
+    ['a calendar response', { subject: 'Accepted: Preparación entrevista IV', newText: 'Your request was accepted.' }],
+    ['a tagged away notice', { subject: '[Auto] RE: IV Inquiry LMA2024220011 VARGAS', newText: 'Estaré de licencia médica hasta el 30 de mayo.' }],
+    ['a passive acknowledgement', { subject: 'Re: IV Inquiry', newText: 'Tu mensaje ha sido recibido y uno de nuestros asesores se comunicará contigo en un plazo de 24 horas.' }],
+    ['a "you are receiving this" footer', { subject: 'Reminder', newText: 'You are receiving this email because you are subscribed to notifications on this calendar.' }],
+    ['an annual-leave notice in a reply', { subject: '回复：IV Inquiry', inReplyTo: '<a@state.example>', newText: '本人正在休年假，5月26日返岗。' }],
+    ['a "no longer with the firm" notice in a reply', { subject: 'RE: Missed IV appointment', inReplyTo: '<a@state.example>', newText: 'Ms. Olmedo is no longer with the firm. Please write to estudio@example.com.' }],
+  ])('%s', (_what, o) => {
+    expect(signals(o as Parameters<typeof makeMessage>[0]).length).toBeGreaterThan(0);
+  });
+});
