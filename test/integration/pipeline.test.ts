@@ -151,6 +151,11 @@ describe('same message delivered twice (same Message-ID)', () => {
     await new Promise((r) => setTimeout(r, 1_000));
     const fresh = await Promise.all(smtp.messages.slice(before).map((m) => m.parsed()));
     expect(fresh.filter((p) => p.inReplyTo === '<twice-1@example.com>').length).toBe(1);
+    // One ticket, and its unit told once: both copies were decided at the same time.
+    const tickets = (await app.store.listTickets('LMA', 500)).filter((t) => t.sender === 'kevin.twice@example.com');
+    expect(tickets).toHaveLength(1);
+    const staff = fresh.filter((p) => p.headers.get('x-triage-ticket'));
+    expect(staff.map((p) => p.headers.get('x-triage-ticket'))).toEqual([tickets[0]!.id]);
   });
 });
 
