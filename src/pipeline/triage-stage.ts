@@ -132,14 +132,19 @@ async function openOrAttachTicket(
   store: TriageStore,
 ): Promise<{ ticket: Ticket | null; newTicket: boolean }> {
   const route = decision.route!;
-  // A retried job finds the ticket it already opened.
+  // The message names its ticket id before the ticket exists: a retried job,
+  // or a second copy of the same message decided at the same moment, then
+  // opens that same ticket (storing it is idempotent), never a second one.
   const mine = await store.ticketByMessage(job.key);
-  if (mine) return { ticket: await store.getTicket(mine), newTicket: true };
+  if (mine) {
+    const stored = await store.getTicket(mine);
+    if (stored) return { ticket: stored, newTicket: true };
+  }
   const year = post.localDate(job.receivedAt).slice(0, 4);
-  const id = await store.nextTicketId(post.config.id, year);
+  const id = mine ?? (await store.claimMessageTicket(job.key, await store.nextTicketId(post.config.id, year)));
   const requestKey = `${subjectKey}:${decision.category}`;
   const existing = sender ? await store.claimSenderTicket(post.config.id, sender, requestKey, id, DUPLICATE_WINDOW_SECONDS) : null;
-  if (existing) {
+  if (existing && existing !== id) {
     if (await store.getTicket(existing)) return { ticket: await store.attachToTicket(existing, job.key), newTicket: false };
     // Claimed but never stored (a job died in between), unless it is being
     // stored right now: a retry then finds it.

@@ -238,6 +238,13 @@ export class TriageStore {
     return this.redis.get(keys.ticketByMessage(key));
   }
 
+  /** Names `ticketId` as the ticket of a message, unless one is named already; returns the name that holds. */
+  async claimMessageTicket(messageKey: string, ticketId: string): Promise<string> {
+    const key = keys.ticketByMessage(messageKey);
+    if ((await this.redis.set(key, ticketId, 'EX', MESSAGE_TTL_SECONDS, 'NX')) === 'OK') return ticketId;
+    return (await this.redis.get(key)) ?? ticketId;
+  }
+
   /** Claims "the open ticket of this sender and request" for `ticketId`; returns the ticket that already holds it, if any. */
   async claimSenderTicket(post: string, sender: string, subjectKey: string, ticketId: string, windowSeconds: number): Promise<string | null> {
     const key = keys.ticketBySender(post, sender, subjectKey);
