@@ -47,6 +47,24 @@ const NEGATED_EMERGENCY =
 /** Every text NEGATED_EMERGENCY can match contains one of these (it matches normalised, lower-case text). */
 const NEGATABLE = ['emergenc', 'urgent', '紧急', '急事'];
 
+/**
+ * A death or an operation years ago is history, not a plea: "mi papá
+ * falleció hace cinco años", "I had surgery two years ago", "几年前做过手术".
+ * Recent past ("hace tres días", "yesterday") still counts.
+ */
+const LONG_AGO =
+  /\b((\d+|a few|few|several|many|some|two|three|four|five|six|seven|eight|nine|ten|twenty) years? ago|last year|(hace|hara) (\d+|un|unos|varios|muchos|algunos|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|veinte) anos?|el ano pasado)\b|(\d+|[一二两三四五六七八九十几多数]+)年前|去年|前年|早年|(多|几|幾|數|数)年前/u;
+
+/**
+ * Words that bring a past event back to now ("cancer three years ago, and
+ * now it came back"): with one of them anywhere, nothing is read as history,
+ * since missing a real emergency costs more than an urgent ticket too many.
+ */
+const BACK_TO_NOW = /\b(now|right now|again|came back|has returned|relapsed?|today|yesterday|this week|ahora|otra vez|de nuevo|volvio|recaida|hoy|ayer|esta semana)\b|现在|目前|又|再次|复发|復發|今天|昨天|本周/u;
+
+/** Sentence (or clause, for Chinese) boundaries in normalised text. */
+const SENTENCE = /[^.!?;\n。！？；，,]+/gu;
+
 export function findEmergency(subject: PreparedText, body: PreparedText, matcher: PhraseMatcher): string | null {
   const clean = (t: PreparedText): PreparedText => {
     // The expression can only match where its emergency words are: most texts skip it.
@@ -54,5 +72,13 @@ export function findEmergency(subject: PreparedText, body: PreparedText, matcher
     const without = t.text.replace(NEGATED_EMERGENCY, ' ');
     return without === t.text ? t : prepareText(without);
   };
-  return matcher.find(clean(subject)) ?? matcher.find(clean(body));
+  const find = (t: PreparedText): string | null => {
+    const cleaned = clean(t);
+    const hit = matcher.find(cleaned);
+    // Only a text that pleads something and dates something long ago is read again, without those sentences.
+    if (hit === null || !LONG_AGO.test(cleaned.text) || BACK_TO_NOW.test(cleaned.text)) return hit;
+    const recent = (cleaned.text.match(SENTENCE) ?? []).filter((s) => !LONG_AGO.test(s)).join('. ');
+    return matcher.find(prepareText(recent));
+  };
+  return find(subject) ?? find(body);
 }

@@ -113,3 +113,55 @@ describe('scheduling concerns and missing by circumstance', () => {
     expect(classify({ subject, newText }).category).toBe(category);
   });
 });
+
+const bns = await shippedRules('BNS');
+
+describe('people’s wording of scheduling, scams and citizen services (stress round 3)', () => {
+  it.each([
+    'Quiero dar de baja el turno de mi papá, ya no viaja. Caso BNS2023551122.',
+    'Por favor le den de baja al turno de mi hermana. Caso BNS2023551122.',
+    'Necesito suspender la cita de mi esposa. Caso BNS2023551122.',
+    'We no longer need the appointment, my son stays in Argentina. Case BNS2023551122.',
+  ])('a cancellation in other words: %j', (newText) => {
+    expect(classify({ subject: 'Consulta', newText }, bns)).toMatchObject({ category: 'iv_cancellation', route: { queue: 'iv-scheduling' } });
+  });
+
+  it.each([
+    'Tengo turno el 12 de agosto, ¿me podés pasar el turno para septiembre? Caso BNS2024012345.',
+    '¿Me podrían mover la entrevista para la semana siguiente? Caso BNS2024012345.',
+  ])('moving a scheduled appointment is a scheduling concern: %j', (newText) => {
+    expect(classify({ subject: 'Turno', newText }, bns).category).toBe('iv_early_appointment');
+  });
+
+  it('moving the interview, Chinese word order (面谈改到)', () => {
+    expect(classify({ subject: '面谈时间', newText: '我们的面谈能不能改到十二月？案件号：GUZ2024131415' }, guz).category).toBe('iv_early_appointment');
+  });
+
+  it('someone missing the appointment is still missed, not a scheduling concern', () => {
+    expect(classify({ subject: 'Turno', newText: 'No llegué al turno del martes, ¿me podés pasar el turno para otro día? Caso BNS2024012345.' }, bns).category).toBe(
+      'iv_missed_appointment',
+    );
+  });
+
+  it('a scam question wins over the case number it mentions', () => {
+    const d = classify(
+      { subject: 'Fwd: WhatsApp', newText: 'Someone saying they work at the embassy told my mom to pay USD 300 to keep her appointment, case BNS2024040001. Is it legit?' },
+      bns,
+    );
+    expect(d).toMatchObject({ category: 'fraud_report', caseNumber: 'BNS2024040001', problems: [], route: { queue: 'fraud-prevention' } });
+  });
+
+  it('a fee question is not a scam report', () => {
+    expect(classify({ subject: 'Fee', newText: 'Is it true that I have to pay USD 325 for the visa fee before my interview? Case LMA2023123456.' }).category).not.toBe('fraud_report');
+  });
+
+  it.each(['我是美国公民，在广州旅游时护照丢了，怎么补办？', 'Soy ciudadano estadounidense y me robaron el pasaporte durante las vacaciones en Cusco.'])(
+    'a US citizen’s lost passport is general correspondence: %j',
+    (newText) => expect(classify({ subject: 'Pasaporte', newText }).category).toBe('general'),
+  );
+
+  it('a death years ago, mentioned for a document, does not raise the priority', () => {
+    const d = classify({ subject: 'IV Inquiry BNS2024020202 Pereyra', newText: 'Mi papá falleció hace cinco años. ¿Presento el acta de defunción?' }, bns);
+    expect(d.route).toEqual({ queue: 'iv-status', priority: 'normal' });
+  });
+});

@@ -45,3 +45,24 @@ describe('findEmergency', () => {
     'This is not an emergency, but could the interview be earlier?',
   ])('%j is not', (text) => expect(findEmergency(prepareText(''), prepareText(text), rules.emergency)).toBeNull());
 });
+
+describe('findEmergency: history is not a plea', () => {
+  const find = (text: string) => findEmergency(prepareText(''), prepareText(text), rules.emergency);
+  it.each([
+    'Mi papá falleció hace cinco años; ¿llevo el acta de defunción?',
+    'My mother had heart surgery three years ago. Does she bring the records?',
+    'mi mamá murió el año pasado y era la peticionaria',
+    '我父亲十年前得过癌症，已经治好了。',
+    '我几年前做过手术，需要带病历吗？',
+  ])('%j is not urgent', (text) => expect(find(text)).toBeNull());
+
+  it.each([
+    'Mi padre falleció ayer y necesitamos viajar al funeral.',
+    'Two years ago we applied. Now my father is in intensive care in Miami.',
+    '我们三年前递交的申请，现在母亲病危住院。',
+    'My mother had surgery years ago, and yesterday she had a stroke.',
+    'My mother had cancer three years ago, and now it came back.',
+    'A mi papá lo operaron del corazón hace dos años y ahora está hospitalizado otra vez.',
+    '我母亲三年前得过癌症，又复发了。',
+  ])('%j still is', (text) => expect(find(text)).not.toBeNull());
+});
