@@ -6,10 +6,9 @@
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ImapIntake, groupBySize, type FetchedMessage } from '../../src/adapters/imap/imap-intake.js';
-import { connectRedis, type RedisClient } from '../../src/adapters/redis/connect.js';
-import { TriageStore } from '../../src/adapters/redis/triage-store.js';
+import type { TriageStore } from '../../src/adapters/redis/triage-store.js';
+import { usePrivateRedis } from '../helpers/private-redis.js';
 import { startDovecot, type DovecotHandle } from '../../src/devstack/dovecot-server.js';
-import { startRedis, type RedisHandle } from '../../src/devstack/redis-server.js';
 import { startPipeline, ALL_ROLES, type Running } from '../../src/runtime/app.js';
 import { startSmtpSink, type SmtpSink } from '../../src/devstack/smtp-sink.js';
 import { eventually, testEnv } from '../helpers/pipeline-env.js';
@@ -23,19 +22,7 @@ const logger = pino({ level: process.env.TRIAGE_TEST_LOG ?? 'silent' });
 const mail = (i: number, body = 'Consulta sobre mi caso.') =>
   `From: Ana Pérez <ana${i}@example.com>\r\nTo: IV Lima <ivlima@state.example>\r\nSubject: IV Inquiry LMA2023${String(100000 + i)} Perez\r\nMessage-ID: <intake-${i}@example.com>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n${body}\r\n`;
 
-let redis: RedisHandle;
-let conn: RedisClient;
-let store: TriageStore;
-
-beforeAll(async () => {
-  redis = await startRedis();
-  conn = connectRedis({ redisUrl: redis.url }, { maxRetriesPerRequest: 3 });
-  store = new TriageStore(conn);
-});
-afterAll(async () => {
-  conn?.disconnect();
-  await redis?.stop();
-});
+const pr = usePrivateRedis();
 
 describe('groupBySize', () => {
   it('keeps order, stays under the budget, and lets an oversized item through alone', () => {
@@ -53,7 +40,7 @@ describe('ImapIntake on its own', () => {
   afterEach(async () => {
     await intake?.stop();
     intake = undefined;
-    await conn.flushall();
+    await pr.conn.flushall();
   });
   afterAll(() => imap?.stop());
 
@@ -62,7 +49,7 @@ describe('ImapIntake on its own', () => {
       mailbox,
       account: { host: '127.0.0.1', port: imap.port, secure: false, user, pass: PASS, folder: 'INBOX' },
       folders: FOLDERS,
-      store,
+      store: pr.store,
       owner: 'test',
       logger,
       accept,
@@ -93,27 +80,27 @@ describe('ImapIntake on its own', () => {
     await eventually(async () => accepted.length, (n) => n === 1, 20_000);
     const m = accepted[0]!;
     const asked = Date.now();
-    await store.requestFiling('GUZ', { uidValidity: m.uidValidity, uid: m.uid, folder: FOLDERS.processed, key: 'k100' });
+    await pr.store.requestFiling('GUZ', { uidValidity: m.uidValidity, uid: m.uid, folder: FOLDERS.processed, key: 'k100' });
     await eventually(() => imap.count(USER2, PASS, 'Triage/Processed'), (n) => n === 1, 15_000, 50);
     expect(Date.now() - asked).toBeGreaterThanOrEqual(3_000);
     expect(await imap.count(USER2, PASS, 'INBOX')).toBe(0);
-    expect(await store.fileQueueLength('GUZ')).toBe(0);
+    expect(await pr.store.fileQueueLength('GUZ')).toBe(0);
   });
 });
 
 describe('filing requests and the intake lock', () => {
   it('a poller that lost its lock cannot remove requests the new holder has not filed', async () => {
-    const first = await store.acquireIntakeLock('BNS', 30_000, 'replica-a');
+    const first = await pr.store.acquireIntakeLock('BNS', 30_000, 'replica-a');
     expect(first).not.toBeNull();
-    for (let uid = 1; uid <= 3; uid++) await store.requestFiling('BNS', { uidValidity: '1', uid, folder: FOLDERS.processed, key: `k${uid}` });
+    for (let uid = 1; uid <= 3; uid++) await pr.store.requestFiling('BNS', { uidValidity: '1', uid, folder: FOLDERS.processed, key: `k${uid}` });
     // The lock expires and replica B takes it.
-    await conn.del('{triage}:state:lock:intake:BNS');
-    const second = await store.acquireIntakeLock('BNS', 30_000, 'replica-b');
+    await pr.conn.del('{triage}:state:lock:intake:BNS');
+    const second = await pr.store.acquireIntakeLock('BNS', 30_000, 'replica-b');
     expect(second).not.toBeNull();
-    expect(await store.ackFilings('BNS', 3, first!)).toBe(false);
-    expect(await store.fileQueueLength('BNS')).toBe(3);
-    expect(await store.ackFilings('BNS', 2, second!)).toBe(true);
-    expect((await store.pendingFilings('BNS', 10)).map((p) => p.uid)).toEqual([3]);
+    expect(await pr.store.ackFilings('BNS', 3, first!)).toBe(false);
+    expect(await pr.store.fileQueueLength('BNS')).toBe(3);
+    expect(await pr.store.ackFilings('BNS', 2, second!)).toBe(true);
+    expect((await pr.store.pendingFilings('BNS', 10)).map((p) => p.uid)).toEqual([3]);
   });
 });
 
@@ -130,8 +117,8 @@ describe('a Courier-style server: "." delimiter, every folder under INBOX.', () 
   });
 
   it('creates INBOX.Triage.Processed and friends and files every message there', async () => {
-    await conn.flushall();
-    app = await startPipeline(testEnv({ redisUrl: redis.url, smtpUrl: smtp.url, imapUrl: imap.imapUrl(USER, PASS) }), ALL_ROLES, logger);
+    await pr.conn.flushall();
+    app = await startPipeline(testEnv({ redisUrl: pr.redis.url, smtpUrl: smtp.url, imapUrl: imap.imapUrl(USER, PASS) }), ALL_ROLES, logger);
     for (let i = 0; i < 3; i++) await imap.append(USER, PASS, 'INBOX', mail(200 + i));
     await imap.append(USER, PASS, 'INBOX', 'From: MAILER-DAEMON@mx.example.net\r\nTo: ivlima@state.example\r\nSubject: Undelivered Mail Returned to Sender\r\nAuto-Submitted: auto-replied\r\nMessage-ID: <bounce-1@mx.example.net>\r\n\r\nThis is the mail system at host mx.example.net. I\'m sorry to have to inform you that your message could not be delivered.\r\n');
     await eventually(() => imap.count(USER, PASS, 'INBOX'), (n) => n === 0, 30_000);

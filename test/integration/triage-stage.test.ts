@@ -6,26 +6,13 @@
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rawMessageKey, type AutoReplyJob, type RouteJob, type TriageJob } from '../../src/contracts/queues.js';
-import { connectRedis, type RedisClient } from '../../src/adapters/redis/connect.js';
-import { TriageStore } from '../../src/adapters/redis/triage-store.js';
-import { startRedis, type RedisHandle } from '../../src/devstack/redis-server.js';
+import type { TriageStore } from '../../src/adapters/redis/triage-store.js';
+import { usePrivateRedis } from '../helpers/private-redis.js';
 import { buildPostRuntimes } from '../../src/pipeline/post-runtime.js';
 import { runTriageStage, type TriageDeps } from '../../src/pipeline/triage-stage.js';
 import { loadConfig } from '../../src/runtime/load-config.js';
 
-let redis: RedisHandle;
-let conn: RedisClient;
-let store: TriageStore;
-
-beforeAll(async () => {
-  redis = await startRedis();
-  conn = connectRedis({ redisUrl: redis.url }, { maxRetriesPerRequest: 3 });
-  store = new TriageStore(conn);
-});
-afterAll(async () => {
-  conn?.disconnect();
-  await redis?.stop();
-});
+const pr = usePrivateRedis();
 
 describe('two copies of one message decided at once', () => {
   it('open one ticket and queue one reply and one routing job, whatever the interleaving', async () => {
@@ -36,11 +23,11 @@ describe('two copies of one message decided at once', () => {
         `From: Kevin Ramos <kevin.${round}@example.com>\r\nTo: IV Lima <ivlima@state.example>\r\nSubject: Missed IV appointment\r\nMessage-ID: <race-${round}@example.com>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nNo pude asistir a mi entrevista. Caso LMA2023${String(700000 + round)}. Solicitante principal: Kevin Ramos. Celular +51 933 222 111\r\n`,
       );
       const key = rawMessageKey('LMA', raw);
-      await store.putRaw(key, raw);
+      await pr.store.putRaw(key, raw);
       const replies = new Map<string, AutoReplyJob>();
       const routes = new Map<string, RouteJob>();
       const deps: TriageDeps = {
-        store,
+        store: pr.store,
         posts,
         folders: () => ({ processed: 'Triage/Processed', ignored: 'Triage/Ignored', failed: 'Triage/Failed' }),
         // Deterministic job ids, as BullMQ de-duplicates them.
@@ -59,13 +46,13 @@ describe('two copies of one message decided at once', () => {
       });
       // The first worker is slow to store its ticket (a GC pause, a busy
       // thread): the second then finds its claims but not yet its ticket.
-      const slowStore = Object.create(store) as TriageStore;
+      const slowStore = Object.create(pr.store) as TriageStore;
       slowStore.createTicket = async (...a) => {
         await new Promise((r) => setTimeout(r, round % 2 === 0 ? 50 : 0));
-        return store.createTicket(...a);
+        return pr.store.createTicket(...a);
       };
       await Promise.all([runTriageStage(job(2 * round + 1), { ...deps, store: slowStore }), runTriageStage(job(2 * round + 2), deps)]);
-      const tickets = (await store.listTickets('LMA', 1000)).filter((t) => t.sender === `kevin.${round}@example.com`);
+      const tickets = (await pr.store.listTickets('LMA', 1000)).filter((t) => t.sender === `kevin.${round}@example.com`);
       expect(tickets, `round ${round}`).toHaveLength(1);
       expect(tickets[0]!.messages).toEqual([key]);
       expect([...routes.values()].map((r) => r.ticketId)).toEqual([tickets[0]!.id]);
