@@ -72,7 +72,10 @@ export function compileRules(post: PostConfig): CompiledRules {
       roleSenderLocalParts: new Set(r.machine.roleSenderLocalParts),
       senderNames: compilePhrases(r.machine.senderNames),
       subjectStarts,
-      bounceBody: compilePhrases(r.machine.bounceBody),
+      // Line-anchored expressions (`^Diagnostic-Code: ...`) need the text's
+      // line breaks; everything else is matched once, on the folded text.
+      bounceBody: compilePhrases(r.machine.bounceBody.filter((p) => !isLineAnchored(p))),
+      bounceLines: compilePhrases(r.machine.bounceBody.filter(isLineAnchored)),
       selfDeclaredBody: compilePhrases(allPhrases(r.machine.selfDeclaredBody)),
       doNotReplyBody: compilePhrases(allPhrases(r.machine.doNotReplyBody)),
       awayBody: compilePhrases(allPhrases(r.machine.awayBody)),
@@ -81,4 +84,9 @@ export function compileRules(post: PostConfig): CompiledRules {
       ownAddresses: new Set([post.mailbox.toLowerCase()]),
     },
   };
+}
+
+/** A `/.../m` phrase anchored at line starts or ends. */
+function isLineAnchored(phrase: string): boolean {
+  return /^\/.*\/[a-z]*m[a-z]*$/s.test(phrase) && /(^\/\^|[^\\]\^|\$\/[a-z]*$)/.test(phrase);
 }

@@ -15,7 +15,7 @@
  * Pure.
  */
 import type { NormalizedMessage } from './types.js';
-import { normalizeForMatch, prepareText, type PhraseMatcher, type PreparedText } from './normalize-text.js';
+import { normalizeForMatch, prepareNormalized, prepareText, type PhraseMatcher, type PreparedText } from './normalize-text.js';
 import { findCaseNumbers } from './case-number.js';
 
 const NO_PREFIXES: ReadonlySet<string> = new Set();
@@ -27,6 +27,8 @@ export interface MachineRules {
   senderNames: PhraseMatcher;
   subjectStarts: readonly StartRule[];
   bounceBody: PhraseMatcher;
+  /** Bounce-report lines (`^Diagnostic-Code: ...`), matched on the text with its line breaks. */
+  bounceLines: PhraseMatcher;
   selfDeclaredBody: PhraseMatcher;
   /** "Please do not reply to this e-mail": a weak sign only. */
   doNotReplyBody: PhraseMatcher;
@@ -160,9 +162,9 @@ export function detectMachineSignals(msg: NormalizedMessage, rules: MachineRules
   const body = newText;
   // Report lines (`Diagnostic-Code: ...`) are matched line by line on the unfolded text too.
   const lines = { ...body, text: msg.newText.toLowerCase() };
-  if (rules.bounceBody.find(body) || rules.bounceBody.find(lines)) signals.push('body:bounce');
+  if (rules.bounceBody.find(body) || rules.bounceLines.find(lines)) signals.push('body:bounce');
   // Only the opening counts: a self-declaration deep in a long text is more likely quoted.
-  const head = msg.newText.length <= SELF_DECLARED_WITHIN ? body : prepareText(msg.newText.slice(0, SELF_DECLARED_WITHIN));
+  const head = body.text.length <= SELF_DECLARED_WITHIN ? body : prepareNormalized(body.text.slice(0, SELF_DECLARED_WITHIN));
   if (rules.selfDeclaredBody.find(head)) signals.push('body:self-declared');
   if (rules.doNotReplyBody.find(body)) weak.push('body:do-not-reply');
   if (body.text.length <= rules.awayMaxChars && rules.awayBody.find(body)) {

@@ -3,7 +3,7 @@
  * e-mail) and the principal applicant's name; and whether an emergency is
  * pleaded. Pure.
  */
-import { normalizeForMatch, prepareText, type PhraseMatcher, type PreparedText } from './normalize-text.js';
+import { normalizeForMatch, prepareNormalized, prepareText, type PhraseMatcher, type PreparedText } from './normalize-text.js';
 import { withoutCaseNumbers } from './case-number.js';
 
 const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}.-]+\.[\p{L}]{2,}/u;
@@ -31,7 +31,7 @@ export function hasApplicantName(text: string, prepared: PreparedText, labels: P
   if (!labels.find(prepared)) return false;
   for (const line of text.split(/\r?\n/)) {
     const normalized = normalizeForMatch(line);
-    const label = labels.find(prepareText(line));
+    const label = labels.find(prepareNormalized(normalized));
     if (!label) continue;
     const at = normalized.indexOf(normalizeForMatch(label).replace(/^\/|\/$/g, ''));
     const after = at >= 0 ? normalized.slice(at + normalizeForMatch(label).length) : normalized;

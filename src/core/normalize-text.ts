@@ -44,8 +44,12 @@ export interface PreparedText {
 }
 
 export function prepareText(raw: string): PreparedText {
-  const text = normalizeForMatch(raw);
-  return { text, words: wordsOf(text), hasHan: HAN.test(text) };
+  return prepareNormalized(normalizeForMatch(raw));
+}
+
+/** `prepareText` for a text that is normalised already (`normalizeForMatch`). */
+export function prepareNormalized(text: string): PreparedText {
+  return { text, words: wordsOf(text), hasHan: NON_ASCII.test(text) && HAN.test(text) };
 }
 
 /**
