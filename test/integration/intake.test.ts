@@ -3,6 +3,7 @@
  * much source it holds at once, when it files, what a poller that lost its
  * lock may still do, and servers whose folders are not `Triage/...`.
  */
+import { ImapFlow } from 'imapflow';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ImapIntake, groupBySize, type FetchedMessage } from '../../src/adapters/imap/imap-intake.js';
@@ -15,6 +16,7 @@ import { eventually, testEnv } from '../helpers/pipeline-env.js';
 
 const USER = 'ivlima@test';
 const USER2 = 'ivguz@test';
+const USER3 = 'ivbns@test';
 const PASS = 'secret';
 const FOLDERS = { processed: 'Triage/Processed', ignored: 'Triage/Ignored', failed: 'Triage/Failed' };
 const logger = pino({ level: process.env.TRIAGE_TEST_LOG ?? 'silent' });
@@ -35,7 +37,7 @@ describe('ImapIntake on its own', () => {
   let imap: DovecotHandle;
   let intake: ImapIntake | undefined;
   beforeAll(async () => {
-    imap = await startDovecot({ users: [{ user: USER, password: PASS }, { user: USER2, password: PASS }] });
+    imap = await startDovecot({ users: [{ user: USER, password: PASS }, { user: USER2, password: PASS }, { user: USER3, password: PASS }] });
   });
   afterEach(async () => {
     await intake?.stop();
@@ -71,6 +73,25 @@ describe('ImapIntake on its own', () => {
     expect(batches.flat()).toHaveLength(6);
     for (const b of batches) expect(b.reduce((x, y) => x + y, 0)).toBeLessThanOrEqual(5 * 1024 * 1024);
     expect(batches.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('files into a folder an admin deleted meanwhile: it is created again, and the message is not stuck in the inbox', async () => {
+    await imap.append(USER3, PASS, 'INBOX', mail(300));
+    const accepted: FetchedMessage[] = [];
+    start(USER3, 'BNS', async (batch) => void accepted.push(...batch), { fileDelayMs: 0 });
+    await eventually(async () => accepted.length, (n) => n === 1, 20_000);
+    const admin = new ImapFlow({ host: '127.0.0.1', port: imap.port, secure: false, auth: { user: USER3, pass: PASS }, logger: false });
+    await admin.connect();
+    try {
+      await admin.mailboxDelete('Triage/Processed');
+      expect((await admin.list()).map((m) => m.path)).not.toContain('Triage/Processed');
+    } finally {
+      await admin.logout();
+    }
+    const m = accepted[0]!;
+    await pr.store.requestFiling('BNS', { uidValidity: m.uidValidity, uid: m.uid, folder: FOLDERS.processed, key: 'k300' });
+    await eventually(() => imap.count(USER3, PASS, 'INBOX'), (n) => n === 0, 15_000, 50);
+    expect(await imap.count(USER3, PASS, 'Triage/Processed')).toBe(1);
   });
 
   it('files a decided message only once its request is fileDelayMs old', async () => {

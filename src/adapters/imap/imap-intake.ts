@@ -388,8 +388,11 @@ export class ImapIntake {
     const path = await this.resolveFolder(client, folder);
     if ((await client.messageMove(uids.join(','), path, { uid: true })) !== false) return;
     if (!client.usable) throw new Error(`MOVE to ${path} failed: connection lost`);
+    // The folder may have been deleted meanwhile: look it up (create it) and try the batch once more.
     this.folderPaths.delete(folder);
     const again = await this.resolveFolder(client, folder);
+    if ((await client.messageMove(uids.join(','), again, { uid: true })) !== false) return;
+    if (!client.usable) throw new Error(`MOVE to ${again} failed: connection lost`);
     for (const uid of uids) {
       if ((await client.messageMove(String(uid), again, { uid: true })) !== false) continue;
       if (!client.usable) throw new Error(`MOVE to ${again} failed: connection lost`);
