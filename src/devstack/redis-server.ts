@@ -135,6 +135,23 @@ async function waitReady(run: Running, port: number): Promise<void> {
   throw new Error(`redis-server on port ${port} not ready after ${READY_TIMEOUT_MS} ms (last: ${last}):\n${run.out.text()}`);
 }
 
+/**
+ * Spawns a server on a free port and waits until it answers. A free port is
+ * not reserved: when somebody took it meanwhile, tries again with a new one.
+ */
+async function spawnOnFreePort(spawnAt: (port: number) => Promise<Running>, attempts = 3): Promise<{ port: number; run: Running }> {
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    const run = await spawnAt(port);
+    try {
+      await waitReady(run, port);
+      return { port, run };
+    } catch (err) {
+      if (!/address already in use/i.test(run.out.text()) || attempt >= attempts) throw err;
+    }
+  }
+}
+
 async function terminate(run: Running, signal: NodeJS.Signals): Promise<void> {
   if (run.hasExited()) return;
   run.child.kill(signal);
@@ -164,21 +181,12 @@ export async function startRedis(opts: StartRedisOptions = {}): Promise<RedisHan
     rmSyncQuiet(dir);
   });
 
-  // The free port is not reserved: retry with a new one if somebody took it.
-  for (let attempt = 1; ; attempt++) {
-    port = await freePort();
-    run = spawnRedis(port, dir, appendonly);
-    try {
-      await waitReady(run, port);
-      break;
-    } catch (err) {
-      const inUse = /address already in use/i.test(run.out.text());
-      if (!inUse || attempt >= 3) {
-        unregister();
-        await rm(dir, { recursive: true, force: true });
-        throw err;
-      }
-    }
+  try {
+    ({ port, run } = await spawnOnFreePort(async (p) => spawnRedis(p, dir, appendonly)));
+  } catch (err) {
+    unregister();
+    await rm(dir, { recursive: true, force: true });
+    throw err;
   }
 
   let stopped = false;
@@ -256,19 +264,16 @@ export async function startRedisCluster(masters = 3): Promise<RedisClusterHandle
   try {
     for (let i = 0; i < masters; i++) {
       const dir = await mkdtemp(path.join(os.tmpdir(), 'triage-redis-cluster-'));
-      for (let attempt = 1; ; attempt++) {
-        const [port, busPort] = [await freePort(), await freePort()];
-        const run = spawnRedis(port, dir, false, ['--cluster-enabled', 'yes', '--cluster-config-file', path.join(dir, 'nodes.conf'), '--cluster-port', String(busPort), '--cluster-node-timeout', '5000']);
-        try {
-          await waitReady(run, port);
-          nodes.push({ port, busPort, dir, run });
-          break;
-        } catch (err) {
-          if (!/address already in use/i.test(run.out.text()) || attempt >= 3) {
-            await rm(dir, { recursive: true, force: true });
-            throw err;
-          }
-        }
+      let busPort = 0;
+      try {
+        const { port, run } = await spawnOnFreePort(async (p) => {
+          busPort = await freePort();
+          return spawnRedis(p, dir, false, ['--cluster-enabled', 'yes', '--cluster-config-file', path.join(dir, 'nodes.conf'), '--cluster-port', String(busPort), '--cluster-node-timeout', '5000']);
+        });
+        nodes.push({ port, busPort, dir, run });
+      } catch (err) {
+        await rm(dir, { recursive: true, force: true });
+        throw err;
       }
     }
     const clients = nodes.map((n) => new Redis(n.port, '127.0.0.1', { lazyConnect: false, maxRetriesPerRequest: 1 }));
