@@ -35,7 +35,7 @@ export const ALL_ROLES: readonly Role[] = ['intake', 'triage', 'reply', 'route']
 export interface Running {
   shutdown: Shutdown;
   intakes: ImapIntake[];
-  /** The worker threads beside the main thread (`TRIAGE_THREADS` > 1), or null. */
+  /** The pipeline threads running the worker roles (`TRIAGE_THREADS` >= 1), or null when they run on the main thread. */
   threads: PipelineThreads | null;
   queues: Queues;
   store: TriageStore;
