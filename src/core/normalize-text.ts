@@ -8,14 +8,21 @@
  * between words, or particles attached to them). A phrase
  * written `/.../` is a regular expression applied to the normalised text.
  *
- * Speed matters here (every message runs a few hundred phrases): a text is
- * prepared once (normalised, its words in a Set), a phrase is first looked
- * up by its first word, and all regular expressions of one list run as one
- * combined expression.
+ * Speed matters here (every message runs over a thousand phrases): a text
+ * is prepared once (normalised, its words in a Set); every word of every
+ * compiled phrase is interned as a small number, so a text's words are
+ * looked up once and a phrase is then ruled out by array reads; and all
+ * regular expressions of one list run as one combined expression, with a
+ * leading `\b` shared by all of them.
  */
 
 const COMBINING_MARKS = /[\u0300-\u036f]/g;
-const WHITESPACE = /[\s\u00a0\u3000]+/g;
+/**
+ * The white space that folding changes: a run of two or more, or one that
+ * is not a plain space. Same result as replacing every run (`\s` includes
+ * U+00A0 and U+3000), without rewriting the single spaces between words.
+ */
+const WHITESPACE_TO_FOLD = /\s{2,}|[^\S ]/g;
 const NON_ASCII = /[^\x00-\x7f]/;
 /**
  * Scripts matched as substrings, not whole words: Chinese and Japanese have
@@ -28,18 +35,17 @@ const LETTER_OR_DIGIT = /^[\p{L}\p{N}]+$/u;
 /** Lower-cases, removes Latin accents and folds white space: `"Lotería  DV"` -> `"loteria dv"`. */
 export function normalizeForMatch(text: string): string {
   const folded = NON_ASCII.test(text) ? text.normalize('NFKD').replace(COMBINING_MARKS, '') : text;
-  return folded.toLowerCase().replace(WHITESPACE, ' ').trim();
+  return folded.toLowerCase().replace(WHITESPACE_TO_FOLD, ' ').trim();
 }
 
 /** Folds white space only (for values shown to people). */
 export function collapseWhitespace(text: string): string {
-  return text.replace(WHITESPACE, ' ').trim();
+  return text.replace(WHITESPACE_TO_FOLD, ' ').trim();
 }
 
 /** A normalised text ready for many phrase look-ups. */
 export interface PreparedText {
   readonly text: string;
-  readonly words: ReadonlySet<string>;
   readonly hasHan: boolean;
 }
 
@@ -49,16 +55,22 @@ export function prepareText(raw: string): PreparedText {
 
 /** `prepareText` for a text that is normalised already (`normalizeForMatch`). */
 export function prepareNormalized(text: string): PreparedText {
-  return { text, words: wordsOf(text), hasHan: NON_ASCII.test(text) && HAN.test(text) };
+  return { text, hasHan: NON_ASCII.test(text) && HAN.test(text) };
+}
+
+/** The distinct words of a normalised text (as `forEachWord` finds them). */
+export function wordsOf(text: string): Set<string> {
+  const words = new Set<string>();
+  forEachWord(text, (word) => words.add(word));
+  return words;
 }
 
 /**
- * The distinct words of a text: maximal runs of letters and digits, as
- * `WORD` finds them, without running a Unicode regular expression over
- * ASCII (most of every text, accents being removed already).
+ * Calls `visit` with every word of a text: maximal runs of letters and
+ * digits, as `WORD` finds them, without running a Unicode regular
+ * expression over ASCII (most of every text, accents being removed already).
  */
-function wordsOf(text: string): Set<string> {
-  const words = new Set<string>();
+function forEachWord(text: string, visit: (word: string) => void): void {
   let start = -1;
   for (let i = 0; i <= text.length; i++) {
     const code = i < text.length ? text.charCodeAt(i) : 0x20;
@@ -76,11 +88,10 @@ function wordsOf(text: string): Set<string> {
     if (inWord) {
       if (start < 0) start = i;
     } else if (start >= 0) {
-      words.add(text.slice(start, i));
+      visit(text.slice(start, i));
       start = -1;
     }
   }
-  return words;
 }
 
 /**
@@ -96,11 +107,47 @@ export interface PhraseMatcher {
 
 interface WordPhrase {
   source: string;
-  first: string;
-  /** The phrase's other words: all must be in the text before the text is scanned for the phrase. */
-  rest: string[];
-  /** Whole normalised phrase, padded so that it matches whole words only. */
+  /** The phrase's distinct words (lexicon ids), longest first: all must be in the text before the text is scanned for the phrase. */
+  ids: number[];
+  /** Whole normalised phrase, matched at word boundaries; null for a one-word phrase. */
   needle: string | null;
+}
+
+/**
+ * Every word of every compiled phrase, as a small number. Grows only when
+ * phrases are compiled (at start, or when a config is loaded); a memo, it
+ * never changes what a phrase matches.
+ */
+const LEXICON = new Map<string, number>();
+
+function internWord(word: string): number {
+  let id = LEXICON.get(word);
+  if (id === undefined) {
+    id = LEXICON.size;
+    LEXICON.set(word, id);
+  }
+  return id;
+}
+
+/**
+ * Per prepared text: which lexicon words it contains (1 at the word's id),
+ * worked out the first time a phrase list looks at the text.
+ */
+const PRESENCE = new WeakMap<PreparedText, Uint8Array>();
+
+function presenceOf(t: PreparedText): Uint8Array {
+  let present = PRESENCE.get(t);
+  // Phrases compiled after the text was first looked at have new ids: look again.
+  if (present === undefined || present.length < LEXICON.size) {
+    const found = new Uint8Array(LEXICON.size);
+    forEachWord(t.text, (word) => {
+      const id = LEXICON.get(word);
+      if (id !== undefined) found[id] = 1;
+    });
+    present = found;
+    PRESENCE.set(t, present);
+  }
+  return present;
 }
 
 export function compilePhrases(phrases: readonly string[]): PhraseMatcher {
@@ -116,10 +163,13 @@ export function compilePhrases(phrases: readonly string[]): PhraseMatcher {
     const needle = normalizeForMatch(phrase);
     const tokens = needle.match(WORD) ?? [];
     if (HAN.test(needle) || tokens.length === 0) han.push({ source: phrase, needle });
-    else if (tokens.length === 1 && tokens[0] === needle) words.push({ source: phrase, first: needle, rest: [], needle: null });
-    else words.push({ source: phrase, first: tokens[0]!, rest: [...new Set(tokens.slice(1))], needle });
+    else {
+      // The longest word first: it is the likeliest to be missing, which ends the check.
+      const ids = [...new Set(tokens)].sort((a, b) => b.length - a.length).map(internWord);
+      words.push({ source: phrase, ids, needle: tokens.length === 1 && tokens[0] === needle ? null : needle });
+    }
   }
-  const combined = combineRegexes(patterns.map((p) => p.re));
+  const scans = combineRegexes(patterns.map((p) => p.re));
 
   const visit = (input: PreparedText | string, max: number): { n: number; first: string | null } => {
     const t = typeof input === 'string' ? prepareText(input) : input;
@@ -129,21 +179,26 @@ export function compilePhrases(phrases: readonly string[]): PhraseMatcher {
       first ??= source;
       return ++n >= max;
     };
-    for (const w of words) {
-      if (!t.words.has(w.first) || !w.rest.every((r) => t.words.has(r))) continue;
-      if (w.needle === null || containsWords(t.text, w.needle)) if (hit(w.source)) return { n, first };
+    if (words.length > 0) {
+      const present = presenceOf(t);
+      phrases: for (const w of words) {
+        for (const id of w.ids) if (present[id] !== 1) continue phrases;
+        if (w.needle === null || containsWords(t.text, w.needle)) if (hit(w.source)) return { n, first };
+      }
     }
     if (t.hasHan) for (const h of han) if (t.text.includes(h.needle) && hit(h.source)) return { n, first };
-    if (combined) {
+    if (scans.length > 0) {
       const seen = new Set<number>();
-      combined.re.lastIndex = 0;
-      for (let m = combined.re.exec(t.text); m; m = combined.re.exec(t.text)) {
-        const index = combined.groupOf(m);
-        if (index >= 0 && !seen.has(index)) {
-          seen.add(index);
-          if (hit(patterns[index]!.source)) return { n, first };
+      for (const scan of scans) {
+        scan.re.lastIndex = 0;
+        for (let m = scan.re.exec(t.text); m; m = scan.re.exec(t.text)) {
+          const index = scan.groupOf(m);
+          if (index >= 0 && !seen.has(index)) {
+            seen.add(index);
+            if (hit(patterns[index]!.source)) return { n, first };
+          }
+          if (m[0] === '') scan.re.lastIndex++;
         }
-        if (m[0] === '') combined.re.lastIndex++;
       }
     }
     return { n, first };
@@ -177,22 +232,65 @@ function isWordChar(c: string): boolean {
   return LETTER_OR_DIGIT.test(c) && !HAN.test(c);
 }
 
-/** One scan for many expressions: each wrapped in a group whose index says which matched. */
-function combineRegexes(list: readonly RegExp[]): { re: RegExp; groupOf: (m: RegExpExecArray) => number } | null {
-  if (list.length === 0) return null;
+/** One combined scan: each expression in a group whose index says which matched. */
+interface CombinedScan {
+  re: RegExp;
+  /** Index into the compiled list of the expression that matched, or -1. */
+  groupOf: (m: RegExpExecArray) => number;
+}
+
+/**
+ * One scan for many expressions, in at most two passes: those that begin
+ * at a word start (`\bfoo`, nearly all) share one leading `\b`
+ * (`\b(?:(foo)|(bar))`), which V8 then tests once per position instead of
+ * once per expression (about 3x faster on a list of 40); the others are
+ * combined as they are.
+ */
+function combineRegexes(list: readonly RegExp[]): CombinedScan[] {
+  const atWordStart: number[] = [];
+  const others: number[] = [];
+  list.forEach((re, i) => (re.source.startsWith('\\b') && !/^\\b[*+?{]/.test(re.source) && !hasTopLevelAlternation(re.source) ? atWordStart : others).push(i));
+  const scans: CombinedScan[] = [];
+  if (atWordStart.length > 0) scans.push(combine(list, atWordStart, (source) => source.slice(2), '\\b(?:', ')'));
+  if (others.length > 0) scans.push(combine(list, others, (source) => source, '', ''));
+  return scans;
+}
+
+function combine(list: readonly RegExp[], indices: readonly number[], body: (source: string) => string, open: string, close: string): CombinedScan {
   const starts: number[] = [];
   let group = 1;
-  const parts = list.map((re) => {
+  const parts = indices.map((i) => {
+    const re = list[i]!;
     starts.push(group);
     group += 1 + (new RegExp(`${re.source}|`, re.flags).exec('')!.length - 1);
-    return `(${re.source})`;
+    return `(${body(re.source)})`;
   });
-  const multiline = list.some((re) => re.multiline);
-  const unicode = list.some((re) => re.unicode);
+  const members = indices.map((i) => list[i]!);
+  const multiline = members.some((re) => re.multiline);
+  const unicode = members.some((re) => re.unicode);
   return {
-    re: new RegExp(parts.join('|'), `gi${unicode ? 'u' : ''}${multiline ? 'm' : ''}`),
-    groupOf: (m) => starts.findIndex((s) => m[s] !== undefined),
+    re: new RegExp(`${open}${parts.join('|')}${close}`, `gi${unicode ? 'u' : ''}${multiline ? 'm' : ''}`),
+    groupOf: (m) => {
+      const k = starts.findIndex((s) => m[s] !== undefined);
+      return k < 0 ? -1 : indices[k]!;
+    },
   };
+}
+
+/** `a|b` outside any group or class: such an expression cannot share a leading `\b`. */
+function hasTopLevelAlternation(source: string): boolean {
+  let depth = 0;
+  let inClass = false;
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i];
+    if (c === '\\') i++;
+    else if (inClass) inClass = c !== ']';
+    else if (c === '[') inClass = true;
+    else if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (c === '|' && depth === 0) return true;
+  }
+  return false;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compilePhrases, prepareText } from '../../../src/core/normalize-text.js';
+import { compilePhrases, prepareText, wordsOf } from '../../../src/core/normalize-text.js';
 
 /** Deterministic pseudo-random strings from a pool of every kind of character a mailbox sees. */
 function* samples(n: number): Generator<string> {
@@ -19,7 +19,7 @@ describe('prepareText', () => {
     for (const raw of samples(5_000)) {
       const p = prepareText(raw);
       const expected = new Set(p.text.match(/[\p{L}\p{N}]+/gu) ?? []);
-      if ([...p.words].sort().join('|') !== [...expected].sort().join('|')) mismatches.push(JSON.stringify(raw));
+      if ([...wordsOf(p.text)].sort().join('|') !== [...expected].sort().join('|')) mismatches.push(JSON.stringify(raw));
     }
     expect(mismatches.slice(0, 5)).toEqual([]);
   });
@@ -27,7 +27,7 @@ describe('prepareText', () => {
   it('lower-cases, removes accents and folds white space', () => {
     const p = prepareText('  Lotería\u00a0 DV\n2026 签证 ');
     expect(p.text).toBe('loteria dv 2026 签证');
-    expect([...p.words]).toEqual(['loteria', 'dv', '2026', '签证']);
+    expect([...wordsOf(p.text)]).toEqual(['loteria', 'dv', '2026', '签证']);
     expect(p.hasHan).toBe(true);
   });
 });
@@ -46,5 +46,28 @@ describe('compilePhrases', () => {
     const m = compilePhrases(['휴가 중', '不在にしております']);
     expect(m.find('현재 휴가 중이라 5월 12일 이후에 회신드리겠습니다.')).toBe('휴가 중');
     expect(m.find('休暇のため不在にしております。')).toBe('不在にしております');
+  });
+});
+
+describe('compilePhrases with regular expressions', () => {
+  it('finds every expression of a list, whether it starts at a word or not, and counts each once', () => {
+    const m = compilePhrases(['/\\bout of (the )?office\\b/', '/\\bfoo|bar\\b/', '/(已|已经)收到/', '/^diagnostic-code:/m', '/\\bsurgery\\b/']);
+    expect(m.find('I am OUT OF THE OFFICE today')).toBe('/\\bout of (the )?office\\b/');
+    // A top-level alternation keeps its meaning: `bar` needs no word start before it.
+    expect(m.find('crowbar')).toBe('/\\bfoo|bar\\b/');
+    expect(m.find('xfoo')).toBeNull();
+    expect(m.find('我们已经收到')).toBe('/(已|已经)收到/');
+    expect(m.find('Diagnostic-Code: smtp; 550')).toBe('/^diagnostic-code:/m');
+    expect(m.count('surgery, out of office, surgery again, crowbar', 10)).toBe(3);
+    expect(m.count('surgery, out of office, crowbar', 2)).toBe(2);
+  });
+
+  it('finds phrases of a list compiled after the text was first looked at', () => {
+    const early = compilePhrases(['cita']);
+    const text = prepareText('Necesito una cita urgente por cirugía');
+    expect(early.find(text)).toBe('cita');
+    const late = compilePhrases(['cirugia urgente', 'por cirugia']);
+    expect(late.count(text, 5)).toBe(1);
+    expect(late.find(text)).toBe('por cirugia');
   });
 });
