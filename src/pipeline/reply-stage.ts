@@ -38,9 +38,9 @@ export function replyMessageId(key: string, mailbox: string): string {
 export async function runReplyStage(job: AutoReplyJob, deps: ReplyDeps): Promise<'sent' | 'already-sent'> {
   const post = deps.posts.get(job.post);
   if (!post) throw new TriageError('POST_UNKNOWN', `no post ${job.post} configured`);
-  const state = await deps.store.getReplyState(job.key);
-  if (state === 'sent') return 'already-sent';
-  if (state === 'sending' || !(await deps.store.beginReply(job.key))) {
+  // The mark is taken first (one round trip in the usual case); only when it
+  // is taken already does its state say whether the reply went out.
+  if (!(await deps.store.beginReply(job.key))) {
     if ((await deps.store.getReplyState(job.key)) === 'sent') return 'already-sent';
     throw new TriageError('REPLY_UNCERTAIN', `reply for ${job.key} was begun by an attempt that did not finish`);
   }

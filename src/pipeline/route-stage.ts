@@ -31,7 +31,8 @@ export interface RouteDeps {
 export async function runRouteStage(job: RouteJob, deps: RouteDeps): Promise<'notified' | 'already-notified'> {
   const post = deps.posts.get(job.post);
   if (!post) throw new TriageError('POST_UNKNOWN', `no post ${job.post} configured`);
-  const ticket = await deps.store.getTicket(job.ticketId);
+  // The original is read beside the ticket: both are needed in the usual case.
+  const [ticket, raw] = await Promise.all([deps.store.getTicket(job.ticketId), deps.store.getRaw(job.key)]);
   if (!ticket) throw new TriageError('TICKET_MISSING', `ticket ${job.ticketId} does not exist`);
   const queue = post.config.queues[ticket.queue];
   if (!queue) throw new TriageError('CONFIG_INVALID', `queue ${ticket.queue} of ticket ${ticket.id} is no longer configured`);
@@ -39,13 +40,10 @@ export async function runRouteStage(job: RouteJob, deps: RouteDeps): Promise<'no
   await deps.addStaffJob(post.config.id, ticket.queue, ticket);
 
   const markKey = `staff-${ticket.id}`;
-  const state = await deps.store.getReplyState(markKey);
-  if (state === 'sent') return 'already-notified';
-  if (state === 'sending' || !(await deps.store.beginReply(markKey))) {
+  if (!(await deps.store.beginReply(markKey))) {
     if ((await deps.store.getReplyState(markKey)) === 'sent') return 'already-notified';
     deps.logger.warn({ post: job.post, ticketId: ticket.id }, 'route: an earlier attempt died mid-send; sending the staff e-mail again (same Message-ID)');
   }
-  const raw = await deps.store.getRaw(job.key);
   let note = '';
   if (!raw) note = '\nThe original message is no longer stored in Redis; find it in the mailbox folder by the subject above.\n';
   else if (raw.length >= RAW_STORE_LIMIT) note = `\nThe original was larger than ${RAW_STORE_LIMIT / 1024 / 1024} MiB; the attachment holds its beginning. The full message is in the mailbox's processed folder.\n`;

@@ -40,14 +40,14 @@ export async function runTriageStage(job: TriageJob, deps: TriageDeps): Promise<
   if (!post) throw new TriageError('POST_UNKNOWN', `no post ${job.post} configured`);
   const folders = deps.folders(job.source.mailbox);
 
-  const state = await store.getMessageState(job.key);
+  // The raw message is read beside the state: a message decided already is rare.
+  const [state, raw] = await Promise.all([store.getMessageState(job.key), store.getRaw(job.key)]);
   if (state.status === 'done') {
     // Re-delivered (rescan after UIDVALIDITY change, or a replayed job): file it again, decide nothing.
     await store.requestFiling(job.source.mailbox, { uidValidity: job.source.uidValidity, uid: job.source.uid, folder: state.folder ?? folders.processed, key: job.key });
     return 'already-done';
   }
 
-  const raw = await store.getRaw(job.key);
   if (!raw) throw new TriageError('RAW_MESSAGE_MISSING', `raw message ${job.key} is no longer stored`);
   const msg = await parseMessage(raw);
   const decision = classifyMessage(msg, post.rules);
@@ -62,6 +62,10 @@ export async function runTriageStage(job: TriageJob, deps: TriageDeps): Promise<
     else if (decision.route) ({ ticket, newTicket } = await openOrAttachTicket(job, msg, decision, sender, subjectKey, post, store));
   }
 
+  // The route job is queued while the reply slot is taken (both idempotent,
+  // neither waits on the other); its outcome is awaited before the message
+  // is marked done, and a failure is never left unhandled.
+  const routing = ticket && newTicket ? settled(deps.addRoute({ schemaVersion: 1, post: post.config.id, key: job.key, ticketId: ticket.id })) : null;
   let replied = false;
   let held: Exclude<ReplySlot, 'ok'> | null = null;
   if (decision.autoReply && sender) {
@@ -93,7 +97,8 @@ export async function runTriageStage(job: TriageJob, deps: TriageDeps): Promise<
       if (slot === 'sender-limit') deps.logger.warn({ post: post.config.id, key: job.key, limit: perSender }, 'triage: reply held back, the sender reached the per-sender reply limit (possible mail loop)');
     }
   }
-  if (ticket && newTicket) await deps.addRoute({ schemaVersion: 1, post: post.config.id, key: job.key, ticketId: ticket.id });
+  const routeError = await routing;
+  if (routeError) throw routeError;
 
   const folder = decision.category === 'auto_generated' ? folders.ignored : folders.processed;
   await store.setMessageState(job.key, {
@@ -184,4 +189,12 @@ function pickDecision(d: TriageDecision): AutoReplyJob['decision'] {
     replyLanguages: d.replyLanguages,
     emergency: d.emergency,
   };
+}
+
+/** A promise's failure as a value (null when it succeeded), handled from the start. */
+function settled(p: Promise<unknown>): Promise<unknown> {
+  return p.then(
+    () => null,
+    (err: unknown) => err ?? new Error('rejected'),
+  );
 }
