@@ -18,11 +18,26 @@ import { decideOutcome } from './decide.js';
 /** Below this many characters of new text (a bare forward), the forwarded text is read for intent too. */
 const SHORT_NEW_TEXT = 120;
 
+/**
+ * A forward: `Fwd:`/`RV:`/`转发:` first, or no sign of a reply at all. In a
+ * short reply ("Thanks, the case number is ..."), the quote is our own
+ * auto-reply or an earlier mail: its words (every subject convention, "a
+ * serious medical emergency") are not the sender's intent.
+ */
+const FORWARD_SUBJECT = /^\s*([\[【(（][^\]】)）]{0,40}[\]】)）]\s*)*(fwd?|rv|enc|tr|wg|i|转发|轉寄|转寄|轉發)\s*[:：]/iu;
+const REPLY_SUBJECT = /^\s*([\[【(（][^\]】)）]{0,40}[\]】)）]\s*)*(re|aw|sv|vs|rif|antw|res|r|回复|答复|回覆|回復|答覆)\s*(\[\d+\]|\(\d+\))?\s*[:：]/iu;
+
+function readsAsForward(msg: NormalizedMessage): boolean {
+  if (FORWARD_SUBJECT.test(msg.subject)) return true;
+  return msg.inReplyTo === null && !REPLY_SUBJECT.test(msg.subject);
+}
+
 const SUBJECT = 0;
 
 export function classifyMessage(msg: NormalizedMessage, rules: CompiledRules): TriageDecision {
   const post = rules.post;
-  const subject = stripSubjectPrefixes(msg.subject, rules.subject);
+  // Full-width letters and digits (`ＩＶ Ｉｎｑｕｉｒｙ ＧＵＺ２０２３...`, typed with a CJK input method) read as ASCII.
+  const subject = stripSubjectPrefixes(msg.subject.normalize('NFKC'), rules.subject);
   const hit = pickCaseNumber([subject, msg.newText, msg.quotedText], post.casePrefixes, rules.notCasePrefixes);
   const caseNumber = hit?.caseNumber ?? null;
   const language = detectLanguage(msg.newText.trim() ? msg.newText : `${msg.subject}\n${msg.quotedText}`);
@@ -50,8 +65,8 @@ export function classifyMessage(msg: NormalizedMessage, rules: CompiledRules): T
   }
 
   const convention = matchConvention(subject, rules.subject);
-  // A bare forward ("FYI") is read through what it forwards.
-  const senderText = msg.newText.trim().length < SHORT_NEW_TEXT ? `${msg.newText}\n${msg.quotedText}` : msg.newText;
+  // A bare forward ("FYI") is read through what it forwards; a short reply is not read through its quote.
+  const senderText = msg.newText.trim().length < SHORT_NEW_TEXT && readsAsForward(msg) ? `${msg.newText}\n${msg.quotedText}` : msg.newText;
   const body = senderText === msg.newText ? newText : prepareText(senderText);
   const preparedSubject = prepareText(subject);
   const intent = scoreIntent({ subject: preparedSubject, body, hasCaseNumber: caseNumber !== null }, rules);

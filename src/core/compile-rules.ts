@@ -78,10 +78,12 @@ export function compileRules(post: PostConfig): CompiledRules {
       bounceLines: compilePhrases(r.machine.bounceBody.filter(isLineAnchored)),
       selfDeclaredBody: compilePhrases(allPhrases(r.machine.selfDeclaredBody)),
       doNotReplyBody: compilePhrases(allPhrases(r.machine.doNotReplyBody)),
+      bulkFooterBody: compilePhrases(allPhrases(r.machine.bulkFooterBody)),
       awayBody: compilePhrases(allPhrases(r.machine.awayBody)),
       awayMaxChars: r.machine.awayMaxChars,
       personBody: compilePhrases(allPhrases(r.machine.personBody)),
       ownAddresses: new Set([post.mailbox.toLowerCase()]),
+      casePrefixes: post.casePrefixes,
     },
   };
 }

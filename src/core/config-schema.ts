@@ -96,12 +96,18 @@ export const rulesSchema = z
          * weak sign: it needs a second one.
          */
         doNotReplyBody: phrasesAnyLanguageSchema.default({}),
+        /**
+         * A bulk mail's footer ("unsubscribe", "darte de baja", "退订"):
+         * newsletters and notifications without list headers. A weak sign.
+         */
+        bulkFooterBody: phrasesAnyLanguageSchema.default({}),
         /** Away/vacation phrases: a machine only with a short text and a reply context. */
         awayBody: phrasesAnyLanguageSchema,
         /**
          * What only a person writes: reacting to an automatic reply it got
-         * ("I got your automatic reply but..."). Cancels weak signs (never
-         * strong ones): a person writing from `info@` who adds "please do not
+         * ("I got your automatic reply but..."), or thanking for an answer.
+         * Cancels weak signs and makes an away text weak (never other strong
+         * signs): a person writing from `info@` who adds "please do not
          * reply to this address" is still answered.
          */
         personBody: phrasesAnyLanguageSchema.default({}),

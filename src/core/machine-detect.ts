@@ -32,12 +32,16 @@ export interface MachineRules {
   selfDeclaredBody: PhraseMatcher;
   /** "Please do not reply to this e-mail": a weak sign only. */
   doNotReplyBody: PhraseMatcher;
+  /** A bulk mail's unsubscribe footer: a weak sign only. */
+  bulkFooterBody: PhraseMatcher;
   awayBody: PhraseMatcher;
   awayMaxChars: number;
   /** What only people write ("I got your automatic reply"): cancels weak signs. */
   personBody: PhraseMatcher;
   /** The post's own addresses: mail from them is our own, looped back. */
   ownAddresses: ReadonlySet<string>;
+  /** The post's case-number prefixes: its case number in the new text is a person's sign. */
+  casePrefixes: readonly string[];
 }
 
 /** A subject opening: a plain phrase must end at a word boundary; a regex says what it wants. */
@@ -102,6 +106,27 @@ const SUBJECT_TAIL_PREFIX = /^\s*\p{L}{1,5}\s?[:：]/u;
 const SUBJECT_TAIL_DASH = /^\s*[-–—]+\s*/u;
 /** Leading gateway tags: `[EXTERNAL]`, `[SPAM?]`, `(Externo)`. */
 const LEADING_TAGS = /^(\s*[\[【(（][^\]】)）]{1,40}[\]】)）])+\s*/u;
+/**
+ * What may follow a CJK subject opening for it to be a machine's: nothing,
+ * a separator, or a notice word (`退信通知`, `自动回复邮件`). Other Han
+ * text means the opening is a word of the writer's own sentence
+ * (`退信重发：IV Inquiry ...`).
+ */
+const CJK_TAIL = /^(\s|$|[^\p{L}\p{N}]|通知|报告|報告|提醒|回执|回執|邮件|郵件|信息|訊息)/u;
+/**
+ * "Out of office until Monday, March 24", "Fuera de la oficina del 17 al
+ * 28": an absence with its dates and nothing more. A dash or a colon after
+ * them ("... until June - please reschedule my interview") is a person's
+ * sentence.
+ */
+const SUBJECT_TAIL_UNTIL = /^\s*(until|till|through|thru|returning|back on|hasta|bis|jusqu|fino|tot|ate|até|(from|desde|del|du|dal|van|ab|vom) \d)[^-–—:：|]*$/u;
+/**
+ * Where the writer's own text ends: a sign-off line, a signature delimiter
+ * or a confidentiality notice. An away notice is short above it, however
+ * long the signature and the legal text below.
+ */
+const SIGN_OFF =
+  /^[ \t]*(--|_{5,}|-{5,}|((best|kind|warm|many)\s+)?regards|sincerely|cheers|thanks|thank you|atentamente|saludos( cordiales)?|cordialmente|cordiales saludos|un (cordial )?saludo|gracias|muchas gracias|此致|祝好|顺祝商祺|谢谢|mit freundlichen gr(ü|ue)(ß|ss)en|cordialement|atenciosamente|cumprimentos|distinti saluti|met vriendelijke groet(en)?)[ \t]*[,.!]?[ \t]*$|^[ \t]*(aviso de confidencialidad|aviso legal|nota de confidencialidad|confidentiality notice|confidential|disclaimer|免责声明|保密声明)\b/imu;
 /** `Name <local@domain>` or a bare address, for the Sender and Return-Path headers. */
 const HEADER_ADDRESS = /<?\s*([^\s<>"@]+)@[^\s<>"@]+?\s*>?\s*$/;
 
@@ -167,18 +192,51 @@ export function detectMachineSignals(msg: NormalizedMessage, rules: MachineRules
   const head = body.text.length <= SELF_DECLARED_WITHIN ? body : prepareNormalized(body.text.slice(0, SELF_DECLARED_WITHIN));
   if (rules.selfDeclaredBody.find(head)) signals.push('body:self-declared');
   if (rules.doNotReplyBody.find(body)) weak.push('body:do-not-reply');
-  if (body.text.length <= rules.awayMaxChars && rules.awayBody.find(body)) {
+  if (rules.bulkFooterBody.find(body)) weak.push('body:bulk-footer');
+  const ownText = withoutSubjectEcho(msg.newText, msg.subject);
+  const person = rules.personBody.find(body) !== null;
+  const away = awayNotice(msg.newText, body, rules);
+  if (away) {
     // An away notice is the same text for every sender: it does not name the
-    // reader's case. One that is not a reply ("OOO until 5 May" under its own
-    // subject), or that names a case ("I am abroad until June, please move
-    // my interview, LMA2023123456"), may be a person's: only weak.
-    if (isReplyContext(msg) && findCaseNumbers(msg.newText, NO_PREFIXES).length === 0) signals.push('body:away');
+    // reader's case (an echo of the subject aside). One that is not a reply
+    // ("OOO until 5 May" under its own subject), that names a case ("I am
+    // abroad until June, please move my interview, LMA2023123456"), or that
+    // answers our reply ("Thanks for the answer; I'm travelling until...")
+    // may be a person's: only weak.
+    if (isReplyContext(msg) && !person && findCaseNumbers(ownText, NO_PREFIXES).length === 0) signals.push('body:away');
     else weak.push('body:away-weak');
   }
 
   if (signals.length > 0) return [...signals, ...weak];
-  // Weak signs add up only when nothing in the text shows a person writing.
-  return weak.length >= 2 && !rules.personBody.find(body) ? weak : [];
+  // Weak signs add up only when nothing in the text shows a person writing:
+  // words only people write, or this post's case number in their own text.
+  if (weak.length < 2 || person) return [];
+  return findCaseNumbers(ownText, NO_PREFIXES).some((c) => rules.casePrefixes.includes(c.prefix)) ? [] : weak;
+}
+
+/** An away notice: its words above the sign-off, in a short text. */
+function awayNotice(raw: string, body: PreparedText, rules: MachineRules): boolean {
+  if (!rules.awayBody.find(body)) return false;
+  if (body.text.length <= rules.awayMaxChars) return true;
+  const end = SIGN_OFF.exec(raw);
+  if (!end) return false;
+  const own = prepareText(raw.slice(0, end.index));
+  return own.text.length <= rules.awayMaxChars && rules.awayBody.find(own) !== null;
+}
+
+/** The text without copies of the message's own subject (an away notice quoting "Re: IV Inquiry LMA... Perez"). */
+function withoutSubjectEcho(text: string, subject: string): string {
+  const core = subject.replace(/^\s*((re|aw|rv|res|sv|fw|fwd|回复|答复)\s*[:：]\s*)+/iu, '').trim();
+  if (core.length < 8) return text;
+  const lower = text.toLowerCase();
+  const needle = core.toLowerCase();
+  let out = '';
+  let from = 0;
+  for (let at = lower.indexOf(needle); at >= 0; at = lower.indexOf(needle, from)) {
+    out += text.slice(from, at) + ' ';
+    from = at + needle.length;
+  }
+  return out + text.slice(from);
 }
 
 function strongest(list: readonly Strength[]): Strength {
@@ -203,13 +261,18 @@ function subjectOpening(subject: string, starts: readonly StartRule[], depth = 0
     }
     if (!subject.startsWith(rule.plain)) continue;
     const rest = subject.slice(rule.plain.length);
-    // CJK phrases have no word boundary to wait for, and are not sentence openers.
-    if (/\p{Script=Han}$/u.test(rule.plain) || /[:：]/.test(rule.plain)) return 'strong';
+    if (/[:：]/.test(rule.plain)) return 'strong';
+    // CJK phrases have no word boundary: what follows them decides.
+    if (/\p{Script=Han}$/u.test(rule.plain)) {
+      if (CJK_TAIL.test(rest)) return 'strong';
+      found = 'weak';
+      continue;
+    }
     // The phrase must end where a word ends (`ooo` is not `oooh`).
     if (/^[\p{L}\p{N}]/u.test(rest)) continue;
     const tail = rest.replace(SUBJECT_TAIL_DASH, '');
     if (tail !== rest && tail === '') return 'strong';
-    if (SUBJECT_TAIL_SEPARATOR.test(tail) || SUBJECT_TAIL_PREFIX.test(tail)) return 'strong';
+    if (SUBJECT_TAIL_SEPARATOR.test(tail) || SUBJECT_TAIL_PREFIX.test(tail) || SUBJECT_TAIL_UNTIL.test(tail)) return 'strong';
     // "Out of Office AutoReply: ...", "Mail System Error - Returned Mail".
     if (depth === 0 && subjectOpening(tail.trimStart(), starts, 1) === 'strong') return 'strong';
     found = 'weak';

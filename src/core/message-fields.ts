@@ -7,8 +7,13 @@ import { normalizeForMatch, prepareNormalized, prepareText, type PhraseMatcher, 
 import { withoutCaseNumbers } from './case-number.js';
 
 const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}.-]+\.[\p{L}]{2,}/u;
-/** Seven to fifteen digits in groups, optionally `+`-prefixed: a phone number as people write one. */
-const PHONE = /(?<![\p{N}/.:-])(\+\s?)?(?:\(?\d{1,4}\)?[\s.-]?){2,6}\d{2,}(?![\p{N}/])/gu;
+/**
+ * Seven to fifteen digits in groups, optionally `+`-prefixed: a phone number
+ * as people write one. Not glued to a letter (`E12345678`, a passport).
+ */
+const PHONE = /(?<![\p{L}\p{N}/.:-])(\+\s?)?(?:\(?\d{1,4}\)?[\s.-]?){2,6}\d{2,}(?![\p{L}\p{N}/])/gu;
+/** An identity document's number follows its name closely: "DNI 45678912", "pasaporte N° 123456789", "护照号码：E123". */
+const ID_DOCUMENT_BEFORE = /(dni|d\.n\.i|documento|cedula|c[eé]dula|pasaporte|passport|cuit|cuil|ruc|rut|curp|carn[eé]|id|护照|護照|身份证|身份證|证件|證件)[^\p{L}\n]{0,12}(n(o|ro|um|úm|°|º)?\.?\s*[:：#]?\s*)?(号码|號碼|号|號)?[\s:：#]*$/iu;
 const DATE_LIKE = /^(\d{4}[-.]\d{1,2}[-.]\d{1,2}|\d{1,2}[-.]\d{1,2}[-.]\d{2,4})$/;
 
 /** A phone number or an e-mail address (other than the post's own) in the text. */
@@ -21,6 +26,7 @@ export function hasContact(text: string, ownAddresses: ReadonlySet<string>): boo
     const written = m[0].trim();
     const digits = written.replace(/\D/g, '');
     if (digits.length < 7 || digits.length > 15 || DATE_LIKE.test(written)) continue;
+    if (ID_DOCUMENT_BEFORE.test(scrubbed.slice(Math.max(0, (m.index ?? 0) - 30), m.index))) continue;
     return true;
   }
   return false;
@@ -40,12 +46,16 @@ export function hasApplicantName(text: string, prepared: PreparedText, labels: P
   return false;
 }
 
-/** "It is not an emergency" is not a plea of one. */
+/**
+ * "It is not an emergency" is not a plea of one, nor is a conditional
+ * ("for urgent matters call...", "en caso de emergencia", "如有急事请致电"),
+ * the usual line of an away notice or a signature.
+ */
 const NEGATED_EMERGENCY =
-  /\b(no|not|nor|sin|without)\b[^.!?;\n]{0,30}\b(emergenc\w*|urgent\w*)|(不是|并非|并不是|不算)[^。！？\n]{0,10}(紧急|急事)/giu;
+  /\b(no|not|nor|sin|without)\b[^.!?;\n]{0,30}\b(emergenc\w*|urgent\w*)|\b(if (it is |it['’]s |this is |you have )?(an? )?(urgent|emergency)|for (urgent|emergency) (matters|issues|questions|queries|inquiries|enquiries|requests|cases)|in (case of )?an? emergency|in case of (an? )?(emergency|urgency)|para (asuntos|temas|consultas|casos|cosas) (urgentes|de urgencia)|en caso de (una )?(emergencia|urgencia)|si (es|fuera|fuese) (urgente|una emergencia)|ante (cualquier|alguna) (urgencia|emergencia))\b|(不是|并非|并不是|不算)[^。！？\n]{0,10}(紧急|急事)|(如有|如果有|若有|如遇|如需)[^。！？\n]{0,4}(紧急|緊急|急事)/giu;
 
 /** Every text NEGATED_EMERGENCY can match contains one of these (it matches normalised, lower-case text). */
-const NEGATABLE = ['emergenc', 'urgent', '紧急', '急事'];
+const NEGATABLE = ['emergenc', 'urgen', '紧急', '緊急', '急事'];
 
 /**
  * A death or an operation years ago is history, not a plea: "mi papá

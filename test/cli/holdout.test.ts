@@ -9,12 +9,20 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { actualSummary, classifyWithCli, expectedFromLabel, readLabels } from '../helpers/labelled-corpus.js';
 
-const dir = resolve(import.meta.dirname, '../fixtures/holdout');
-const labels = readLabels(dir);
+/**
+ * Each corpus with its floors. `round4` (test/fixtures/round4) came later,
+ * from a stress round on machine mail and on people who write like
+ * machines; its remaining misses are listed in its README.
+ */
+const corpora = [
+  { name: 'hold-out', dir: resolve(import.meta.dirname, '../fixtures/holdout'), minMessages: 60, categoryFloor: 0.98, missCeiling: 0.03 },
+  { name: 'round 4', dir: resolve(import.meta.dirname, '../fixtures/round4'), minMessages: 50, categoryFloor: 0.95, missCeiling: 0.1 },
+];
 
-describe('hold-out corpus', () => {
-  it('generalises: never answers a machine, never ignores a person, finds every case number, categories >= 98%', async () => {
-    expect(labels.length).toBeGreaterThan(60);
+describe.each(corpora)('$name corpus', ({ name, dir, minMessages, categoryFloor, missCeiling }) => {
+  it(`generalises: never answers a machine, never ignores a person, finds every case number, categories >= ${categoryFloor * 100}%`, async () => {
+    const labels = readLabels(dir);
+    expect(labels.length).toBeGreaterThan(minMessages);
     const rows = [];
     for (const post of [...new Set(labels.map((l) => l.post))]) {
       const mine = labels.filter((l) => l.post === post);
@@ -25,12 +33,12 @@ describe('hold-out corpus', () => {
       }
     }
     const misses = rows.filter((r) => JSON.stringify(r.want) !== JSON.stringify(r.got));
-    if (misses.length) console.log(`[holdout] ${misses.length}/${rows.length} differ:\n${misses.map((m) => `  ${m.file}: want ${JSON.stringify(m.want)}\n  ${' '.repeat(m.file.length)}  got  ${JSON.stringify(m.got)}`).join('\n')}`);
+    if (misses.length) console.log(`[${name}] ${misses.length}/${rows.length} differ:\n${misses.map((m) => `  ${m.file}: want ${JSON.stringify(m.want)}\n  ${' '.repeat(m.file.length)}  got  ${JSON.stringify(m.got)}`).join('\n')}`);
     expect(rows.filter((r) => r.want.answered !== r.got.answered).map((r) => r.file)).toEqual([]);
     expect(rows.filter((r) => (r.want.category === 'auto_generated') !== (r.got.category === 'auto_generated')).map((r) => r.file)).toEqual([]);
     expect(rows.filter((r) => r.want.caseNumber !== r.got.caseNumber).map((r) => r.file)).toEqual([]);
     const categoryOk = rows.filter((r) => r.want.category === r.got.category).length / rows.length;
-    expect(categoryOk).toBeGreaterThanOrEqual(0.98);
-    expect(misses.length / rows.length).toBeLessThanOrEqual(0.03);
+    expect(categoryOk).toBeGreaterThanOrEqual(categoryFloor);
+    expect(misses.length / rows.length).toBeLessThanOrEqual(missCeiling);
   });
 });

@@ -2,8 +2,10 @@
  * Separates what the sender wrote from the history below it: `>` quotes,
  * "On ... wrote:" lines, Outlook's From/Sent blocks, forwarded-message
  * banners in English, Spanish, Chinese, Portuguese, German and French.
- * Top-posting is assumed (what every client here writes): everything after
- * the first marker is history. Pure.
+ * Top-posting is what most clients write: everything after the first
+ * marker is history. Except below an "On ... wrote:" line whose history is
+ * all `>`-quoted: text after that quote is the sender's own again
+ * (bottom-posting, or answers between quoted paragraphs). Pure.
  */
 
 const BANNER =
@@ -25,9 +27,17 @@ export function splitQuoted(text: string): SplitText {
   const fresh: string[] = [];
   const quoted: string[] = [];
   let inHistory = false;
+  /** History that is one `>` block under an attribution: it ends where the quoting ends. */
+  let quoteBlock = false;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i] ?? '';
-    if (!inHistory && startsHistory(lines, i)) inHistory = true;
+    if (!inHistory && startsHistory(lines, i)) {
+      inHistory = true;
+      quoteBlock = isAttribution(lines, i) && /^\s*>/.test(lines.slice(i + 1).find((l) => l.trim() !== '' && !WROTE.test(l)) ?? '');
+    } else if (inHistory && quoteBlock && line.trim() !== '' && !/^\s*>/.test(line) && !WROTE.test(line)) {
+      inHistory = false;
+      quoteBlock = false;
+    }
     if (inHistory || /^\s*>/.test(line)) quoted.push(line.replace(/^\s*(>\s?)+/, ''));
     else fresh.push(line);
   }
@@ -37,13 +47,19 @@ export function splitQuoted(text: string): SplitText {
 function startsHistory(lines: readonly string[], i: number): boolean {
   const line = lines[i] ?? '';
   if (BANNER.test(line) || APPLE_FORWARD.test(line) || OUTLOOK_RULE.test(line)) return true;
-  if (WROTE.test(line) && (WROTE_START.test(line) || WROTE_START.test(lines[i - 1] ?? ''))) return true;
-  // "On Mon, 3 Mar 2025 at 09:14, Rosa <rosa@example.com>" + "wrote:" on the next line.
-  if (WROTE_START.test(line) && WROTE.test(lines[i + 1] ?? '') && (lines[i + 1] ?? '').trim().length < 30) return true;
+  if (isAttribution(lines, i)) return true;
   if (HEADER_FROM.test(line)) {
     for (let j = i + 1; j <= i + 4 && j < lines.length; j++) if (HEADER_NEXT.test(lines[j] ?? '')) return true;
   }
   return false;
+}
+
+/** "On ... wrote:", on one line or split over two. */
+function isAttribution(lines: readonly string[], i: number): boolean {
+  const line = lines[i] ?? '';
+  if (WROTE.test(line) && (WROTE_START.test(line) || WROTE_START.test(lines[i - 1] ?? ''))) return true;
+  // "On Mon, 3 Mar 2025 at 09:14, Rosa <rosa@example.com>" + "wrote:" on the next line.
+  return WROTE_START.test(line) && WROTE.test(lines[i + 1] ?? '') && (lines[i + 1] ?? '').trim().length < 30;
 }
 
 function trimBlankLines(text: string): string {

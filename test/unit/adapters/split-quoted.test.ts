@@ -24,3 +24,23 @@ describe('splitQuoted', () => {
     expect(splitQuoted(text)).toEqual({ newText: text, quotedText: '' });
   });
 });
+
+describe('splitQuoted: text below a quote', () => {
+  it('a bottom-posted reply under an "On ... wrote:" quote is the sender\'s own text', () => {
+    const text = 'El 12/3/25 a las 09:20, IV Buenos Aires escribió:\n> Gracias por su mensaje.\n>\n> Número de caso: BNS2024010922\n\nLes confirmo que pueden liberar el turno.\nCel: 11 6120-3344';
+    const { newText, quotedText } = splitQuoted(text);
+    expect(newText).toBe('Les confirmo que pueden liberar el turno.\nCel: 11 6120-3344');
+    expect(quotedText).toContain('Número de caso: BNS2024010922');
+  });
+
+  it('answers between quoted paragraphs are the sender\'s, the quoted paragraphs are not', () => {
+    const { newText, quotedText } = splitQuoted('On Mon, Ana wrote:\n> What is your case number?\nLMA2023123456\n> And your phone?\n+51 987 654 321');
+    expect(newText).toBe('LMA2023123456\n+51 987 654 321');
+    expect(quotedText).toBe('On Mon, Ana wrote:\nWhat is your case number?\nAnd your phone?');
+  });
+
+  it('an Outlook history block (not > quoted) stays history to its end', () => {
+    const { newText } = splitQuoted('Gracias.\n\nFrom: IV Lima\nSent: Monday\nTo: Ana\nSubject: RE\n\nold text\nmore old text');
+    expect(newText).toBe('Gracias.');
+  });
+});

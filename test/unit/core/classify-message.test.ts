@@ -165,3 +165,17 @@ describe('people’s wording of scheduling, scams and citizen services (stress r
     expect(d.route).toEqual({ queue: 'iv-status', priority: 'normal' });
   });
 });
+
+describe('a short reply is read without its quote (stress round 4)', () => {
+  it('a one-line correction under our reply is an inquiry, not the scheduling words our reply lists', () => {
+    const quotedText = 'Gracias por su mensaje. Asuntos aceptados: IV Inquiry, IV appointment cancellation, Missed IV appointment, Early appointment (cita anticipada por emergencia médica grave).';
+    const d = classify({ subject: 'Re: Consulta', inReplyTo: '<ack@state.example>', newText: 'Perdón, el número de caso es LMA2024003318.', quotedText });
+    expect(d.category).toBe('iv_inquiry');
+    expect(d.emergency).toBe(false);
+  });
+
+  it('a full-width subject reads as the convention', () => {
+    const d = classify({ subject: 'ＩＶ　Ｉｎｑｕｉｒｙ　ＧＵＺ２０２３１２３４５６　黄', newText: '请问我的案件进度。电话 138 0000 1234' }, guz);
+    expect(d).toMatchObject({ category: 'iv_inquiry', caseNumber: 'GUZ2023123456', lastName: '黄', problems: [] });
+  });
+});

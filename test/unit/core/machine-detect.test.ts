@@ -124,7 +124,8 @@ describe('weak signs count in pairs', () => {
 
   it('an away notice under its own subject, answering nothing, is a machine', () => {
     const s = signals({ subject: 'Out of office until 5 May', newText: 'I am out of the office until 5 May with limited access to email.' });
-    expect(s).toEqual(['subject:auto-weak', 'body:away-weak']);
+    // The subject alone is strong: an absence with its dates and nothing more.
+    expect(s).toEqual(['subject:auto', 'body:away-weak']);
   });
 
   it('an away text that names a case is a person writing about it, even in a reply', () => {
@@ -203,5 +204,46 @@ describe('machines without RFC 3834 headers, second round', () => {
     ['a "no longer with the firm" notice in a reply', { subject: 'RE: Missed IV appointment', inReplyTo: '<a@state.example>', newText: 'Ms. Olmedo is no longer with the firm. Please write to estudio@example.com.' }],
   ])('%s', (_what, o) => {
     expect(signals(o as Parameters<typeof makeMessage>[0]).length).toBeGreaterThan(0);
+  });
+});
+
+describe('away notices and people, stress round 4', () => {
+  const reply = { subject: 'RE: IV Inquiry LMA2023117788 Vargas', inReplyTo: '<ack@state.example>' };
+
+  it('an away notice is short above its sign-off, however long the signature and legal notice below', () => {
+    const newText = `Gracias por su correo. Me encuentro fuera de la oficina del 17 al 28 de marzo, con acceso limitado al correo.\n\nAtentamente,\n\nLucía Vargas\nAbogada\nAv. José Pardo 513\n\nAVISO DE CONFIDENCIALIDAD: ${'Este mensaje es confidencial. '.repeat(30)}`;
+    expect(signals({ ...reply, newText })).toContain('body:away');
+  });
+
+  it('an away notice that repeats the subject (and so its case number) still names no case of its own', () => {
+    const newText = 'Su mensaje con asunto "RE: IV Inquiry LMA2023117788 Vargas" fue recibido. Me encuentro de vacaciones hasta el 2 de abril.';
+    expect(signals({ ...reply, newText })).toContain('body:away');
+  });
+
+  it('a short reply that thanks for our answer and says the sender is away is a person', () => {
+    const newText = 'Gracias por la respuesta. Estaré fuera del país hasta el 15 de abril; a mi regreso puedo asistir a la entrevista.';
+    expect(signals({ ...reply, newText })).toEqual([]);
+  });
+
+  it('a person writing from a role mailbox, away this week, with this post\'s case number is answered', () => {
+    const newText = 'Les escribo desde el correo de mi negocio porque estoy fuera de la oficina toda esta semana. Mi esposa tiene el caso LMA2024027730.';
+    expect(signals({ subject: 'Consulta visa de inmigrante', from: { address: 'ventas@negocio.example.pe', name: 'Walter' }, newText })).toEqual([]);
+  });
+
+  it('an absence with its dates in the subject is strong; with a request after a dash it is not', () => {
+    expect(signals({ subject: 'Out of office until Monday, March 24', newText: 'Hello' })).toContain('subject:auto');
+    expect(signals({ subject: 'Fuera de la oficina del 17 al 28 de marzo', newText: 'Hola' })).toContain('subject:auto');
+    expect(signals({ subject: 'Out of office until June - please reschedule my interview', newText: 'Hello' })).toEqual([]);
+  });
+
+  it('a CJK opening followed by the writer\'s own words is only weak; followed by a separator it is strong', () => {
+    expect(signals({ subject: '退信重发：IV Inquiry GUZ2024012345 王', newText: '上次的邮件被退回了，我重新发送一次。' })).toEqual([]);
+    expect(signals({ subject: '退信：IV Inquiry GUZ2024012345 王', newText: '' })).toContain('subject:auto');
+    expect(signals({ subject: '休假通知', newText: '' })).toContain('subject:auto');
+  });
+
+  it('a newsletter without list headers: a bulk footer and a role mailbox together', () => {
+    const newText = 'Novedades de becas para estudiar en EE.UU. Si no querés recibir más correos, podés desuscribirte acá.';
+    expect(signals({ subject: 'Becas 2025', from: { address: 'news@estudios.example.ar', name: 'Estudios' }, newText })).toEqual(['sender:role-address', 'body:bulk-footer']);
   });
 });

@@ -66,3 +66,20 @@ describe('findEmergency: history is not a plea', () => {
     '我母亲三年前得过癌症，又复发了。',
   ])('%j still is', (text) => expect(find(text)).not.toBeNull());
 });
+
+describe('contacts and emergencies, stress round 4', () => {
+  it.each(['mi hijo Jorge, DNI 45678912, no podrá viajar', '主申请人：周晓燕，护照号码E12345678', 'Pasaporte N° 123456789'])('an identity number is not a phone: %j', (text) =>
+    expect(hasContact(text, own)).toBe(false),
+  );
+  it('a phone beside an identity number is still found', () => expect(hasContact('DNI 45678912, celular 987 654 321', own)).toBe(true));
+
+  const find = (text: string) => findEmergency(prepareText(''), prepareText(text), rules.emergency);
+  it.each(['Para asuntos urgentes puede comunicarse con la Dra. Chávez.', 'For urgent matters, please call +1 305 555 0199.', '如有急事请致电 186 8899 0011。', 'En caso de emergencia llame al 555.'])(
+    'a conditional is not a plea: %j',
+    (text) => expect(find(text)).toBeNull(),
+  );
+  it.each(['Solicito una cita para una emergencia médica.', 'A mi esposo lo operan del corazón la próxima semana.', '我父亲肺癌晚期，时间可能不多了。', 'My father has weeks to live.'])(
+    '%j is a plea',
+    (text) => expect(find(text)).not.toBeNull(),
+  );
+});
