@@ -91,7 +91,8 @@ export function classifyMessage(msg: NormalizedMessage, rules: CompiledRules): T
     }
   }
 
-  const emergency = findEmergency(preparedSubject, body, rules.emergency) !== null;
+  const year = msg.date ? Number(msg.date.slice(0, 4)) : null;
+  const emergency = findEmergency(preparedSubject, body, rules.emergency, year) !== null;
   const sortedProblems = PROBLEMS.filter((p) => problems.has(p)).sort();
   const outcome = decideOutcome(category, sortedProblems, emergency, post);
   return {

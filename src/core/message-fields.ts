@@ -72,10 +72,26 @@ const LONG_AGO =
  */
 const BACK_TO_NOW = /\b(now|right now|again|came back|has returned|relapsed?|today|yesterday|this week|ahora|otra vez|de nuevo|volvio|recaida|hoy|ayer|esta semana)\b|现在|目前|又|再次|复发|復發|今天|昨天|本周/u;
 
+/** A year named as a time: "falleció en 2016", "since 2019", "2015年". */
+const YEAR = /\b(?:en|in|since|desde|del ano|el ano|year|ano|de)\s+((?:19|20)\d\d)\b|((?:19|20)\d\d)\s*年/gu;
+
+/** Names a year at least two years before `year` (the message's): "mi primera esposa falleció en 2016". */
+function namesOldYear(text: string, year: number | null): boolean {
+  if (year === null) return false;
+  for (const m of text.matchAll(YEAR)) if (Number(m[1] ?? m[2]) <= year - 2) return true;
+  return false;
+}
+
 /** Sentence (or clause, for Chinese) boundaries in normalised text. */
 const SENTENCE = /[^.!?;\n。！？；，,]+/gu;
 
-export function findEmergency(subject: PreparedText, body: PreparedText, matcher: PhraseMatcher): string | null {
+/**
+ * The first emergency phrase pleaded in the subject or the text, or null.
+ * `year`: the year the message was written (its Date), to read "en 2016" as
+ * history; null when unknown.
+ */
+export function findEmergency(subject: PreparedText, body: PreparedText, matcher: PhraseMatcher, year: number | null = null): string | null {
+  const longAgo = (text: string): boolean => LONG_AGO.test(text) || namesOldYear(text, year);
   const clean = (t: PreparedText): PreparedText => {
     // The expression can only match where its emergency words are: most texts skip it.
     if (!NEGATABLE.some((w) => t.text.includes(w))) return t;
@@ -86,8 +102,8 @@ export function findEmergency(subject: PreparedText, body: PreparedText, matcher
     const cleaned = clean(t);
     const hit = matcher.find(cleaned);
     // Only a text that pleads something and dates something long ago is read again, without those sentences.
-    if (hit === null || !LONG_AGO.test(cleaned.text) || BACK_TO_NOW.test(cleaned.text)) return hit;
-    const recent = (cleaned.text.match(SENTENCE) ?? []).filter((s) => !LONG_AGO.test(s)).join('. ');
+    if (hit === null || !longAgo(cleaned.text) || BACK_TO_NOW.test(cleaned.text)) return hit;
+    const recent = (cleaned.text.match(SENTENCE) ?? []).filter((s) => !longAgo(s)).join('. ');
     return matcher.find(prepareText(recent));
   };
   return find(subject) ?? find(body);

@@ -83,3 +83,16 @@ describe('contacts and emergencies, stress round 4', () => {
     (text) => expect(find(text)).not.toBeNull(),
   );
 });
+
+describe('findEmergency: a year long past is history', () => {
+  const find = (text: string, year: number | null = 2025) => findEmergency(prepareText(''), prepareText(text), rules.emergency, year);
+  it('a death named by its year, two or more years before the message, is not a plea', () => {
+    expect(find('Mi primera esposa falleció en 2016 y me casé con Ana en 2019. ¿Qué documento llevo?')).toBeNull();
+    expect(find('我母亲2015年去世，请问需要死亡证明吗？')).toBeNull();
+  });
+  it('last year, an unknown message date, or a plea of now still count', () => {
+    expect(find('Mi padre falleció en 2024 y necesito viajar.')).not.toBeNull();
+    expect(find('mi primera esposa falleció en 2016', null)).not.toBeNull();
+    expect(find('Mi madre tuvo cáncer en 2019 y ahora volvió.')).not.toBeNull();
+  });
+});
