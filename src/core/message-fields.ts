@@ -32,9 +32,32 @@ export function hasContact(text: string, ownAddresses: ReadonlySet<string>): boo
   return false;
 }
 
-/** A label such as `Solicitante principal:` followed by at least one word of letters. */
+/**
+ * Who the writer is or writes for, before a name in a sentence: "Yo, Carmen
+ * Rosa Flores", "mi hijo Jorge Luis Pérez Soto", "on behalf of my client
+ * Ana María Ruiz". Matched without regard to case.
+ */
+const NAME_CUE =
+  /(?<![\p{L}])(yo|soy|me llamo|les escribe|le escribe|titular(?: del caso)?(?: es)?|a nombre de|en nombre de|a favor de|(?:mi|nuestro|nuestra|su) (?:hijo|hija|esposo|esposa|marido|madre|padre|mam[aá]|pap[aá]|hermano|hermana|cliente|representad[oa]|sobrin[oa]|niet[oa]|abuel[oa])|i am|i['’]m|my name is|this is|on behalf of(?: my \w+)?|(?:my|our) (?:son|daughter|wife|husband|mother|father|brother|sister|client))[\s,:]+$/iu;
+/** Two to five capitalised words: a full name as people write it. */
+const FULL_NAME = /^(\p{Lu}[\p{Ll}'’-]+)(\s+(de |del |de la )?\p{Lu}[\p{Ll}'’-]+){1,4}/u;
+
+/** A full name right after a cue: at least two capitalised words. */
+function namesSomeoneInASentence(text: string): boolean {
+  for (const m of text.matchAll(/\p{Lu}[\p{Ll}'’-]+(\s+(de |del |de la )?\p{Lu}[\p{Ll}'’-]+){1,4}/gu)) {
+    const before = text.slice(Math.max(0, (m.index ?? 0) - 40), m.index);
+    if (NAME_CUE.test(before) && FULL_NAME.test(m[0])) return true;
+  }
+  return false;
+}
+
+/**
+ * A label such as `Solicitante principal:` followed by at least one word of
+ * letters, or a full name in a sentence that says whose it is ("mi hijo
+ * Jorge Luis Pérez Soto").
+ */
 export function hasApplicantName(text: string, prepared: PreparedText, labels: PhraseMatcher): boolean {
-  if (!labels.find(prepared)) return false;
+  if (!labels.find(prepared)) return namesSomeoneInASentence(text);
   for (const line of text.split(/\r?\n/)) {
     const normalized = normalizeForMatch(line);
     const label = labels.find(prepareNormalized(normalized));
@@ -43,7 +66,7 @@ export function hasApplicantName(text: string, prepared: PreparedText, labels: P
     const after = at >= 0 ? normalized.slice(at + normalizeForMatch(label).length) : normalized;
     if (/\p{L}{2,}/u.test(after.replace(/^[\s:：,-]*(es|is|是|为|:)?\s*/u, ''))) return true;
   }
-  return false;
+  return namesSomeoneInASentence(text);
 }
 
 /**

@@ -96,3 +96,17 @@ describe('findEmergency: a year long past is history', () => {
     expect(find('Mi madre tuvo cáncer en 2019 y ahora volvió.')).not.toBeNull();
   });
 });
+
+describe('hasApplicantName: a full name in a sentence', () => {
+  const has = (text: string) => hasApplicantName(text, prepareText(text), rules.applicantNameLabels);
+  it.each([
+    'Solicito cancelar la cita de mi hijo Jorge Luis Pérez Soto, DNI 45678912.',
+    'Yo, Carmen Rosa Flores Paredes, titular del caso, no pude asistir.',
+    'I am writing on behalf of my client Ana María Ruiz to cancel her interview.',
+    'My daughter Emily Chen missed her interview.',
+  ])('finds %j', (text) => expect(has(text)).toBe(true));
+  it.each(['Mi hijo no podrá asistir a la entrevista en Lima.', 'Soy Rosa, quiero cancelar la cita.', 'I am Peruvian and my interview is on Monday.', 'Quiero cancelar la cita del Consulado General.'])(
+    'finds none in %j',
+    (text) => expect(has(text)).toBe(false),
+  );
+});
