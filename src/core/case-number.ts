@@ -15,6 +15,15 @@
  */
 const CASE_NUMBER = /(?<![A-Za-z0-9])([A-Za-z]{3})[\s\-–—_./:#]{0,2}((?:\d[\s\-–—./]?){9}\d)(?!\p{N})/gu;
 
+/**
+ * Our own ticket ids (`LMA-2026-000201`) have the shape of a dashed case
+ * number. People copy them from our acknowledgement ("Referencia:
+ * LMA-2026-000201"); labelled as a reference or in brackets, that shape is
+ * the ticket, not the case.
+ */
+const TICKET_SHAPE = /^[A-Za-z]{3}-\d{4}-\d{6}$/;
+const TICKET_LABEL_BEFORE = /(ticket|tiquete|referencia|reference|ref\.?|n[°º]?\s*de\s*ticket|(工单|工單)(号|號|编号|編號)?|参考编号|參考編號|参考号|參考號)\s*(id|no\.?|n[°º]|#|number|n[uú]mero)?\s*[:：#]?\s*$|\[\s*$/iu;
+
 /** After a grouped number (`LMA 2023 123 456`), another group (or the `:30` of a time) means it is not a case number. */
 const GROUP_CONTINUES = /^[\s\-–—./:]\d/;
 
@@ -52,6 +61,7 @@ export function findCaseNumbers(text: string, notPrefixes: ReadonlySet<string>):
     if (digits.length !== 10 || notPrefixes.has(prefix) || !PLAUSIBLE_YEAR.test(digits)) continue;
     const end = (m.index ?? 0) + m[0].length;
     if (digits !== written && GROUP_CONTINUES.test(plain.slice(end, end + 2))) continue;
+    if (TICKET_SHAPE.test(m[0]) && TICKET_LABEL_BEFORE.test(plain.slice(Math.max(0, (m.index ?? 0) - 30), m.index))) continue;
     hits.push({ caseNumber: prefix + digits, prefix, index: m.index ?? 0, end });
   }
   return hits;

@@ -82,7 +82,8 @@ export function classifyMessage(msg: NormalizedMessage, rules: CompiledRules): T
     if (caseNumber === null) problems.add('missing_case_number');
     else if (!post.casePrefixes.includes(hit?.prefix ?? '')) problems.add('foreign_case_number');
     if (category === 'iv_inquiry' && convention && caseInSubject && hit) {
-      lastName = lastNameAfter(subject.slice(hit.end));
+      // After the case number, and after the convention's words when the number comes first.
+      lastName = lastNameAfter(subject.slice(Math.max(hit.end, subject.length - convention.rest.length)));
       if (lastName === null) problems.add('missing_last_name');
     }
     if (category === 'iv_cancellation' || category === 'iv_missed_appointment') {

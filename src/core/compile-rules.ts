@@ -79,6 +79,7 @@ export function compileRules(post: PostConfig): CompiledRules {
       selfDeclaredBody: compilePhrases(allPhrases(r.machine.selfDeclaredBody)),
       doNotReplyBody: compilePhrases(allPhrases(r.machine.doNotReplyBody)),
       bulkFooterBody: compilePhrases(allPhrases(r.machine.bulkFooterBody)),
+      deviceMailers: compilePhrases(r.machine.deviceMailers),
       awayBody: compilePhrases(allPhrases(r.machine.awayBody)),
       awayMaxChars: r.machine.awayMaxChars,
       personBody: compilePhrases(allPhrases(r.machine.personBody)),

@@ -101,6 +101,11 @@ export const rulesSchema = z
          * newsletters and notifications without list headers. A weak sign.
          */
         bulkFooterBody: phrasesAnyLanguageSchema.default({}),
+        /**
+         * `X-Mailer` / `User-Agent` of devices and services that mail on
+         * their own (scanners, fax and voicemail systems): a strong sign.
+         */
+        deviceMailers: z.array(z.string()).default([]),
         /** Away/vacation phrases: a machine only with a short text and a reply context. */
         awayBody: phrasesAnyLanguageSchema,
         /**

@@ -34,6 +34,8 @@ export interface MachineRules {
   doNotReplyBody: PhraseMatcher;
   /** A bulk mail's unsubscribe footer: a weak sign only. */
   bulkFooterBody: PhraseMatcher;
+  /** `X-Mailer` / `User-Agent` of scanners, fax and voicemail systems. */
+  deviceMailers: PhraseMatcher;
   awayBody: PhraseMatcher;
   awayMaxChars: number;
   /** What only people write ("I got your automatic reply"): cancels weak signs. */
@@ -152,6 +154,8 @@ export function detectMachineSignals(msg: NormalizedMessage, rules: MachineRules
   if (precedence && /\b(bulk|junk|list|auto[_-]?reply)\b/i.test(precedence)) signals.push('header:precedence');
   const returnPath = header('return-path');
   if (returnPath.some((v) => /^\s*<\s*>\s*$/.test(v))) signals.push('header:null-return-path');
+  const mailer = [...header('x-mailer'), ...header('user-agent')].find((v) => rules.deviceMailers.find(v) !== null);
+  if (mailer) signals.push('header:x-mailer');
   const xLoop = header('x-loop');
   if (xLoop.length > 0) signals.push('header:x-loop');
   // The submitter behind a person's name: `Sender: notifications@boxbe...`,

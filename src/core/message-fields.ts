@@ -15,13 +15,15 @@ const PHONE = /(?<![\p{L}\p{N}/.:-])(\+\s?)?(?:\(?\d{1,4}\)?[\s.-]?){2,6}\d{2,}(
 /** An identity document's number follows its name closely: "DNI 45678912", "pasaporte N° 123456789", "护照号码：E123". */
 const ID_DOCUMENT_BEFORE = /(dni|d\.n\.i|documento|cedula|c[eé]dula|pasaporte|passport|cuit|cuil|ruc|rut|curp|carn[eé]|id|护照|護照|身份证|身份證|证件|證件)[^\p{L}\n]{0,12}(n(o|ro|um|úm|°|º)?\.?\s*[:：#]?\s*)?(号码|號碼|号|號)?[\s:：#]*$/iu;
 const DATE_LIKE = /^(\d{4}[-.]\d{1,2}[-.]\d{1,2}|\d{1,2}[-.]\d{1,2}[-.]\d{2,4})$/;
+/** A date, with its time if any ("2025.06.18 09:30", "18/06/2025 9:30"): never part of a phone number. */
+const DATE_TIME = /(?<![\p{N}])(\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{2,4})(\s*(a las\s*|at\s*)?\d{1,2}[:h]\d{2})?(?![\p{N}])/gu;
 
 /** A phone number or an e-mail address (other than the post's own) in the text. */
 export function hasContact(text: string, ownAddresses: ReadonlySet<string>): boolean {
   for (const m of text.matchAll(new RegExp(EMAIL, 'gu'))) {
     if (!ownAddresses.has(m[0].toLowerCase())) return true;
   }
-  const scrubbed = withoutCaseNumbers(text);
+  const scrubbed = withoutCaseNumbers(text).replace(DATE_TIME, ' ');
   for (const m of scrubbed.matchAll(PHONE)) {
     const written = m[0].trim();
     const digits = written.replace(/\D/g, '');
@@ -38,15 +40,21 @@ export function hasContact(text: string, ownAddresses: ReadonlySet<string>): boo
  * Ana María Ruiz". Matched without regard to case.
  */
 const NAME_CUE =
-  /(?<![\p{L}])(yo|soy|me llamo|les escribe|le escribe|titular(?: del caso)?(?: es)?|a nombre de|en nombre de|a favor de|(?:mi|nuestro|nuestra|su) (?:hijo|hija|esposo|esposa|marido|madre|padre|mam[aá]|pap[aá]|hermano|hermana|cliente|representad[oa]|sobrin[oa]|niet[oa]|abuel[oa])|i am|i['’]m|my name is|this is|on behalf of(?: my \w+)?|(?:my|our) (?:son|daughter|wife|husband|mother|father|brother|sister|client))[\s,:]+$/iu;
+  /(?<![\p{L}])(yo|soy|me llamo|se llama|su nombre es|les escribe|le escribe|titular(?: del caso)?(?: es)?|a nombre de|en nombre de|a favor de|de parte de|(?:mi|nuestro|nuestra|su) (?:hijo|hija|esposo|esposa|marido|madre|padre|mam[aá]|pap[aá]|hermano|hermana|cliente|representad[oa]|sobrin[oa]|niet[oa]|abuel[oa])|i am|i['’]m|my name is|(?:his|her|their|the applicant['’]?s) name is|this is|on behalf of(?: my \w+)?|writing for|(?:my|our) (?:son|daughter|wife|husband|mother|father|brother|sister|client))[\s,:]+((?:el |la )?(?:se[nñ]ora?|se[nñ]orita|sra?\.?|srta\.?|don|do[nñ]a|dra?\.?|mrs?\.?|ms\.?|miss)\s+)?$/iu;
+/** A relative named in Chinese: "我女儿刘晓燕", "我父亲 王建国" (a kinship word, then two to four Han characters). */
+const ZH_RELATIVE_NAME = /(女儿|女兒|儿子|兒子|父亲|父親|母亲|母親|妈妈|媽媽|爸爸|丈夫|妻子|太太|老公|老婆|哥哥|姐姐|弟弟|妹妹|申请人是|申請人是|我是|我叫)[，,：:\s]?([\p{Script=Han}]{2,4})/u;
+/** An honorific names whoever follows it: "Mrs. Flor de María Ccahuana Quispe", "la Sra. Ana Ruiz". */
+const HONORIFIC_BEFORE = /(?<![\p{L}])(se[nñ]ora?|se[nñ]orita|sra?\.|srta\.|don|do[nñ]a|mrs?\.|ms\.|miss)\s+$/iu;
 /** Two to five capitalised words: a full name as people write it. */
 const FULL_NAME = /^(\p{Lu}[\p{Ll}'’-]+)(\s+(de |del |de la )?\p{Lu}[\p{Ll}'’-]+){1,4}/u;
 
 /** A full name right after a cue: at least two capitalised words. */
 function namesSomeoneInASentence(text: string): boolean {
+  const zh = ZH_RELATIVE_NAME.exec(text);
+  if (zh && !/^(的|在|和|已|也|是|要|将|將|会|會|因|于|於|原|今|明|昨|现|現|目|一|不|没|沒|无|無|很|都|从|從)/u.test(zh[2] ?? '')) return true;
   for (const m of text.matchAll(/\p{Lu}[\p{Ll}'’-]+(\s+(de |del |de la )?\p{Lu}[\p{Ll}'’-]+){1,4}/gu)) {
     const before = text.slice(Math.max(0, (m.index ?? 0) - 40), m.index);
-    if (NAME_CUE.test(before) && FULL_NAME.test(m[0])) return true;
+    if ((NAME_CUE.test(before) || HONORIFIC_BEFORE.test(before)) && FULL_NAME.test(m[0])) return true;
   }
   return false;
 }
@@ -75,10 +83,10 @@ export function hasApplicantName(text: string, prepared: PreparedText, labels: P
  * the usual line of an away notice or a signature.
  */
 const NEGATED_EMERGENCY =
-  /\b(no|not|nor|sin|without)\b[^.!?;\n]{0,30}\b(emergenc\w*|urgent\w*)|\b(if (it is |it['’]s |this is |you have )?(an? )?(urgent|emergency)|for (urgent|emergency) (matters|issues|questions|queries|inquiries|enquiries|requests|cases)|in (case of )?an? emergency|in case of (an? )?(emergency|urgency)|para (asuntos|temas|consultas|casos|cosas) (urgentes|de urgencia)|en caso de (una )?(emergencia|urgencia)|si (es|fuera|fuese) (urgente|una emergencia)|ante (cualquier|alguna) (urgencia|emergencia))\b|(不是|并非|并不是|不算)[^。！？\n]{0,10}(紧急|急事)|(如有|如果有|若有|如遇|如需)[^。！？\n]{0,4}(紧急|緊急|急事)/giu;
+  /\b(no|not|nor|sin|without)\b[^.!?;\n]{0,30}\b(emergenc\w*|urgent\w*)|\b(if (it is |it['’]s |this is |you have )?(an? )?(urgent|emergency)|for (urgent|emergency) (matters|issues|questions|queries|inquiries|enquiries|requests|cases)|in (case of )?an? emergency|in case of (an? )?(emergency|urgency)|para (asuntos|temas|consultas|casos|cosas) (urgentes|de urgencia)|en caso de (una )?(emergencia|urgencia)|si (es|fuera|fuese) (urgente|una emergencia)|ante (cualquier|alguna) (urgencia|emergencia))\b|(不是|并非|并不是|不算)[^。！？\n]{0,10}(紧急|急事)|(如有|如果有|若有|如遇|如需)[^。！？\n]{0,4}(紧急|緊急|急事)|\b(emergency passport|emergency contact|emergency number|pasaporte de emergencia|contacto de emergencia|numero de emergencia|telefono de emergencia)\b|紧急护照|緊急護照|紧急联系人|緊急聯絡人|\b(especialista|residente|residencia|jefe|jefa|departamento|servicio|profesor|profesora) (en|de) (cirugia|oncologia|emergencias|terapia intensiva|cuidados intensivos)\b|\b(specialist|resident|residency|department|professor|nurse) (in|of) (surgery|oncology|emergency medicine|intensive care)\b/giu;
 
 /** Every text NEGATED_EMERGENCY can match contains one of these (it matches normalised, lower-case text). */
-const NEGATABLE = ['emergenc', 'urgen', '紧急', '緊急', '急事'];
+const NEGATABLE = ['emergenc', 'urgen', '紧急', '緊急', '急事', 'cirugia', 'surgery', 'oncolog', 'intensiv', 'intensive'];
 
 /**
  * A death or an operation years ago is history, not a plea: "mi papá
@@ -105,8 +113,9 @@ function namesOldYear(text: string, year: number | null): boolean {
   return false;
 }
 
-/** Sentence (or clause, for Chinese) boundaries in normalised text. */
-const SENTENCE = /[^.!?;\n。！？；，,]+/gu;
+/** Sentences, and the clauses within them, of normalised text. */
+const SENTENCE = /[^.!?;\n。！？；]+/gu;
+const CLAUSE = /[^，,]+/gu;
 
 /**
  * The first emergency phrase pleaded in the subject or the text, or null.
@@ -125,8 +134,17 @@ export function findEmergency(subject: PreparedText, body: PreparedText, matcher
     const cleaned = clean(t);
     const hit = matcher.find(cleaned);
     // Only a text that pleads something and dates something long ago is read again, without those sentences.
-    if (hit === null || !longAgo(cleaned.text) || BACK_TO_NOW.test(cleaned.text)) return hit;
-    const recent = (cleaned.text.match(SENTENCE) ?? []).filter((s) => !longAgo(s)).join('. ');
+    if (hit === null || !longAgo(cleaned.text)) return hit;
+    // A clause dated long ago is dropped, unless it or the clause after it
+    // in the same sentence brings the event back to now ("cancer in 2019,
+    // and now it came back"); a "now" elsewhere ("Is everything complete
+    // now?", "他2018年去世以后，…，现在的担保人是…") does not.
+    const recent = (cleaned.text.match(SENTENCE) ?? [])
+      .flatMap((sentence) => {
+        const clauses = sentence.match(CLAUSE) ?? [];
+        return clauses.filter((c, i) => !longAgo(c) || BACK_TO_NOW.test(c) || BACK_TO_NOW.test(clauses[i + 1] ?? ''));
+      })
+      .join('. ');
     return matcher.find(prepareText(recent));
   };
   return find(subject) ?? find(body);

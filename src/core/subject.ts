@@ -64,7 +64,9 @@ export function matchConvention(strippedSubject: string, rules: SubjectRules): C
   return best ? { category: best.category, rest: strippedSubject.slice(best.end) } : null;
 }
 
-const NAME_STOP = /\s[-–—|/]\s|[(,;|/\[]/u;
+const NAME_STOP = /\s[-–—|/]\s|[(,;|/\[!?！？]/u;
+/** Words after a name that are not part of it: "Zhou 急", "Pérez URGENTE", "Acosta y BNS2023022222". */
+const AFTER_NAME = /^(urgent|urgente|urgencia|urgency|asap|急|紧急|緊急|加急|y|and|e|和|及|&)$/iu;
 
 /**
  * The last name written after the case number (`... LMA2023123456 Quispe`),
@@ -73,11 +75,16 @@ const NAME_STOP = /\s[-–—|/]\s|[(,;|/\[]/u;
 export function lastNameAfter(textAfterCaseNumber: string): string | null {
   const rest = textAfterCaseNumber.replace(/^[\s\p{P}\p{S}]+/u, '');
   const segment = (rest.split(NAME_STOP)[0] ?? '').trim();
-  const words = segment
-    .split(/\s+/)
-    .map((w) => w.replace(/^[^\p{L}]+|[^\p{L}.'’-]+$/gu, '').replace(/[.]+$/u, ''))
-    .filter((w) => /\p{L}/u.test(w))
-    .slice(0, 4);
+  const words: string[] = [];
+  for (const raw of segment.split(/\s+/)) {
+    // A name ends at a number (another case, "2nd request"), an urgency
+    // word, a conjunction, or where Latin letters give way to Chinese.
+    if (/\p{N}/u.test(raw) || AFTER_NAME.test(raw) || words.length === 4) break;
+    const w = raw.replace(/^[^\p{L}]+|[^\p{L}.'’-]+$/gu, '').replace(/[.]+$/u, '');
+    if (!/\p{L}/u.test(w)) continue;
+    if (words.length > 0 && /\p{Script=Han}/u.test(w) && !/\p{Script=Han}/u.test(words[words.length - 1]!)) break;
+    words.push(w);
+  }
   return words.length > 0 ? words.join(' ') : null;
 }
 

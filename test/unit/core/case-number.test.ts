@@ -72,3 +72,16 @@ describe('findCaseNumbers: typography of word processors and input methods', () 
     expect(found('Fecha LMA 2024/05/12 10:30')).toEqual([]);
   });
 });
+
+describe('our ticket reference is not a case number (stress round 5)', () => {
+  const found = (text: string) => findCaseNumbers(text, new Set()).map((h) => h.caseNumber);
+  it('a labelled or bracketed ticket id is skipped; the case number beside it is found', () => {
+    expect(found('Referencia: LMA-2026-000201\nNúmero de caso: LMA2023087799')).toEqual(['LMA2023087799']);
+    expect(found('Ticket [LMA-2026-000187] recibido')).toEqual([]);
+    expect(found('工单号：GUZ-2026-000012')).toEqual([]);
+  });
+  it('a case number written with the same dashes is still a case number', () => {
+    expect(found('Mi caso es LMA-2023-123456')).toEqual(['LMA2023123456']);
+    expect(found('案件編號：GUZ-2022-447103')).toEqual(['GUZ2022447103']);
+  });
+});

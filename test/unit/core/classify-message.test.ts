@@ -179,3 +179,10 @@ describe('a short reply is read without its quote (stress round 4)', () => {
     expect(d).toMatchObject({ category: 'iv_inquiry', caseNumber: 'GUZ2023123456', lastName: '黄', problems: [] });
   });
 });
+
+describe('subjects with the case number first (stress round 5)', () => {
+  it('the last name is read after the convention, not from it', () => {
+    const d = classify({ subject: 'LMA2024056789 IV Inquiry Quispe Mamani', newText: 'Consulta por el estado del caso.' });
+    expect(d.lastName).toBe('Quispe Mamani');
+  });
+});

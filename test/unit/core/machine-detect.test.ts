@@ -247,3 +247,12 @@ describe('away notices and people, stress round 4', () => {
     expect(signals({ subject: 'Becas 2025', from: { address: 'news@estudios.example.ar', name: 'Estudios' }, newText })).toEqual(['sender:role-address', 'body:bulk-footer']);
   });
 });
+
+describe('devices and services that mail (stress round 5)', () => {
+  it.each([
+    ['a scanner by its X-Mailer', { headers: { 'x-mailer': ['Canon iR-ADV C5535'] }, subject: 'Attached Image', newText: '' }, 'header:x-mailer'],
+    ['a PBX voicemail address', { from: { address: 'pbx@estudio.example.pe', name: '3CX' }, subject: 'Voicemail', newText: 'Voicemail' }, 'sender:machine-address'],
+    ['an e-signature service in the display name', { from: { address: 'dse@docusign.example', name: 'Carlos Ríos via Docusign' }, subject: 'Completed: I-864', newText: '' }, 'sender:machine-name'],
+    ['a court notice in the present tense', { subject: 'Nueva cédula', newText: 'Este correo se genera en forma automática. Por favor no lo responda.' }, 'body:self-declared'],
+  ])('%s', (_name, o, expected) => expect(signals(o as Parameters<typeof makeMessage>[0])).toContain(expected));
+});

@@ -110,3 +110,32 @@ describe('hasApplicantName: a full name in a sentence', () => {
     (text) => expect(has(text)).toBe(false),
   );
 });
+
+describe('stress round 5: contacts, names, emergencies', () => {
+  it('a date with its time is not a phone number', () => {
+    expect(hasContact('Passport No.: EJ8765432\nInterview date: 2025.06.18 09:30', own)).toBe(false);
+    expect(hasContact('cita el 18/06/2025 a las 9:30', own)).toBe(false);
+  });
+  const has = (text: string) => hasApplicantName(text, prepareText(text), rules.applicantNameLabels);
+  it.each(['Escribo por mi papá, el señor Víctor Hugo Chávez Llanos.', 'I interpret for Mrs. Flor de María Ccahuana Quispe.', 'Her name is Valentina Ruiz Domínguez.', '我女儿刘晓燕原定于三月面谈。'])(
+    'a name after a cue and an honorific, or a Chinese relative by name: %j',
+    (text) => expect(has(text)).toBe(true),
+  );
+  const find = (text: string, year: number | null = 2025) => findEmergency(prepareText(''), prepareText(text), rules.emergency, year);
+  it('a now somewhere else in the text does not bring a long-past death back', () => {
+    expect(find('Mi padre falleció en 2019. ¿Está todo completo ahora?')).toBeNull();
+  });
+  it.each(['Soy médica especialista en cirugía general.', 'Necesito un pasaporte de emergencia para la boda.'])('a job or a service is not a plea: %j', (text) =>
+    expect(find(text)).toBeNull(),
+  );
+  it.each(['Le encontraron un tumor maligno, le queda poco tiempo.', '我女儿查出淋巴瘤。', 'He needs a kidney transplant next week.'])('%j is a plea', (text) =>
+    expect(find(text)).not.toBeNull(),
+  );
+});
+
+describe('findEmergency: "now" belongs to its own clause (stress round 5)', () => {
+  const find = (text: string) => findEmergency(prepareText(''), prepareText(text), rules.emergency, 2025);
+  it('a "now" two clauses on, about something else, does not bring a death back', () =>
+    expect(find('我们的担保人原来是我父亲，他2018年去世以后，移民局批准了人道主义复审，现在的担保人是我哥哥。')).toBeNull());
+  it('the clause right after it does', () => expect(find('Mi madre tuvo cáncer en 2019, y ahora volvió.')).not.toBeNull());
+});

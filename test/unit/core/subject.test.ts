@@ -62,3 +62,14 @@ describe('lastNameAfter', () => {
     expect(lastNameAfter(rest)).toBe(expected);
   });
 });
+
+describe('lastNameAfter: where a name ends (stress round 5)', () => {
+  it.each([
+    ['Acosta y BNS2023022222 Acosta', 'Acosta'],
+    ['Zhou 急!!!', 'Zhou'],
+    ['Pérez URGENTE', 'Pérez'],
+    ['Gómez Ortiz 2nd request', 'Gómez Ortiz'],
+    ['Wong 黄', 'Wong'],
+    ['陈', '陈'],
+  ])('%j -> %j', (rest, expected) => expect(lastNameAfter(rest)).toBe(expected));
+});
