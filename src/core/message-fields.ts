@@ -11,7 +11,7 @@ const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}.-]+\.[\p{L}]{2,}/u;
  * Seven to fifteen digits in groups, optionally `+`-prefixed: a phone number
  * as people write one. Not glued to a letter (`E12345678`, a passport).
  */
-const PHONE = /(?<![\p{L}\p{N}/.:-])(\+\s?)?(?:\(?\d{1,4}\)?[\s.-]?){2,6}\d{2,}(?![\p{L}\p{N}/])/gu;
+const PHONE = /(?<![\p{L}\p{N}/.:_-])(\+\s?)?(?:\(?\d{1,4}\)?[\s.-]?){2,6}\d{2,}(?![\p{L}\p{N}/_])/gu;
 /** An identity document's number follows its name closely: "DNI 45678912", "pasaporte N° 123456789", "护照号码：E123". */
 const ID_DOCUMENT_BEFORE = /(dni|d\.n\.i|documento|cedula|c[eé]dula|pasaporte|passport|cuit|cuil|ruc|rut|curp|carn[eé]|id|护照|護照|身份证|身份證|证件|證件)[^\p{L}\n]{0,12}(n(o|ro|um|úm|°|º)?\.?\s*[:：#]?\s*)?(号码|號碼|号|號)?[\s:：#]*$/iu;
 const DATE_LIKE = /^(\d{4}[-.]\d{1,2}[-.]\d{1,2}|\d{1,2}[-.]\d{1,2}[-.]\d{2,4})$/;

@@ -6,6 +6,7 @@
  * 30 MB PDF costs a pass of base64 decoding, not 30 MB of heap.
  */
 import { MailParser, type AddressObject, type HeaderLines } from 'mailparser';
+import { convert as htmlToText } from 'html-to-text';
 import type { Address, AttachmentMeta, NormalizedMessage } from '../../core/types.js';
 import { collapseWhitespace } from '../../core/normalize-text.js';
 import { splitQuoted } from './split-quoted.js';
@@ -50,6 +51,7 @@ export async function parseMessage(raw: Buffer, depth = 0): Promise<NormalizedMe
   const attachments: AttachmentMeta[] = [];
   const embedded: Buffer[][] = [];
   let text = '';
+  let html = '';
 
   const done = new Promise<void>((resolve, reject) => {
     parser.on('headerLines', (lines: HeaderLines) => {
@@ -70,6 +72,7 @@ export async function parseMessage(raw: Buffer, depth = 0): Promise<NormalizedMe
         data.content.on('error', reject);
       } else if (data.type === 'text') {
         text = typeof data.text === 'string' ? data.text : '';
+        html = typeof data.html === 'string' ? data.html : '';
 
       }
     });
@@ -81,8 +84,18 @@ export async function parseMessage(raw: Buffer, depth = 0): Promise<NormalizedMe
 
   const p = parser as unknown as ParsedFields;
   const headers = headerMap(headerLines);
+  // mailparser converts HTML to text only for the root part or beside a
+  // text part: an HTML body inside multipart/related (inline images), or
+  // beside an empty or "this message is in HTML format" plain part, would
+  // leave nothing to read.
+  // mailparser's own conversion (an HTML-only message) keeps text hidden by
+  // CSS, which the reader never sees ("this message was generated
+  // automatically" in a display:none signature): convert it ourselves.
+  const types = partTypes(input);
+  if (html && (isStubText(text) || !types.includes('text/plain'))) text = htmlAsText(html) || text;
   const body = text.length > MAX_TEXT_CHARS ? text.slice(0, MAX_TEXT_CHARS) : text;
-  const split = splitQuoted(body);
+  // Bare CR line ends (old Mac clients, some gateways) as LF, so that quotes and report lines split.
+  const split = splitQuoted(visible(body).replace(/\r\n?/g, '\n'));
   let quotedText = split.quotedText;
   for (const chunks of embedded) {
     const inner = await parseMessage(Buffer.concat(chunks), depth + 1);
@@ -93,7 +106,7 @@ export async function parseMessage(raw: Buffer, depth = 0): Promise<NormalizedMe
     messageId: p.messageId ? String(p.messageId).trim() : null,
     inReplyTo: p.inReplyTo ? String(p.inReplyTo).trim() : null,
     references: toArray(p.references).map((r) => String(r).trim()),
-    subject: collapseWhitespace(typeof p.subject === 'string' ? p.subject : ''),
+    subject: collapseWhitespace(visible(typeof p.subject === 'string' ? p.subject : '')),
     from: firstAddress(p.from),
     replyTo: firstAddress(p.replyTo),
     to: allAddresses(p.to),
@@ -102,11 +115,51 @@ export async function parseMessage(raw: Buffer, depth = 0): Promise<NormalizedMe
     quotedText,
     headers,
     contentType: (headers['content-type']?.[0] ?? 'text/plain').split(';')[0]!.trim().toLowerCase(),
-    partTypes: partTypes(input),
+    partTypes: types,
     attachments,
     size: raw.length,
     truncated,
   };
+}
+
+/**
+ * Invisible format characters (zero-width space, soft hyphen, LRM/RLM,
+ * BOM, word joiner) removed, so that `LMA\u200b2023123456` or `IV
+ * Inqu\u00adiry` read as written on screen; non-breaking and other Unicode
+ * hyphens become `-`.
+ */
+function visible(text: string): string {
+  return text.replace(/\p{Cf}/gu, '').replace(/[\u2010\u2011\u2012\u2043\ufe63\uff0d]/gu, '-');
+}
+
+/** Deepest HTML nesting converted (as mailparser: deeper markup stalls the converter). */
+const MAX_HTML_DEPTH = 2_000;
+
+/** Empty, or the stub a client puts in the plain part of an HTML mail. */
+function isStubText(text: string): boolean {
+  const t = text.trim();
+  return t === '' || (t.length < 200 && /\b(html[- ]?(format|capable|compatible|viewer|reader)|formato html|view (it|this message) in (your )?browser|ver (este|el) (mensaje|correo) en (su|tu|el) navegador)\b|html格式/iu.test(t));
+}
+
+/** Elements the reader does not see: inline-hidden, or the `hidden` attribute. */
+const HIDDEN = ['[hidden]', ...['display:none', 'display: none', 'visibility:hidden', 'visibility: hidden', 'max-height:0', 'max-height: 0', 'font-size:0', 'font-size: 0'].map((s) => `[style*="${s}" i]`)];
+
+/** An HTML body as text, without what is hidden; '' when it is too large or too deep to convert. */
+function htmlAsText(html: string): string {
+  if (html.length > MAX_HTML_CHARS) return '';
+  try {
+    return htmlToText(html, {
+      wordwrap: false,
+      limits: { maxDepth: MAX_HTML_DEPTH },
+      selectors: [
+        { selector: 'img', format: 'skip' },
+        { selector: 'a', options: { ignoreHref: true } },
+        ...HIDDEN.map((selector) => ({ selector, format: 'skip' })),
+      ],
+    }).trim();
+  } catch {
+    return '';
+  }
 }
 
 interface ParsedFields {

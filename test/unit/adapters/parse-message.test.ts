@@ -93,3 +93,38 @@ describe('parseMessage', () => {
     expect(msg.headers['return-path']).toEqual(['<>']);
   });
 });
+
+describe('parseMessage: the text a reader sees (stress round 6)', () => {
+  const mime = (headers: string, body: string) => Buffer.from(`From: Ana <ana@example.com>\r\nTo: iv@state.example\r\nSubject: Consulta\r\nMIME-Version: 1.0\r\n${headers}\r\n\r\n${body}`);
+
+  it('HTML inside multipart/related (inline images) is read as text, without image names', async () => {
+    const raw = mime('Content-Type: multipart/related; type="text/html"; boundary="R"', '--R\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p>Mi caso <b>LMA2022110044</b>.</p><img src="cid:a" alt="IMG_20240311_093015.jpg">\r\n--R\r\nContent-Type: image/png\r\nContent-ID: <a>\r\nContent-Transfer-Encoding: base64\r\n\r\niVBORw0KGgo=\r\n--R--\r\n');
+    const m = await parseMessage(raw);
+    expect(m.newText).toContain('Mi caso LMA2022110044');
+    expect(m.newText).not.toContain('IMG_');
+  });
+
+  it('an "in HTML format" placeholder plain part gives way to the HTML', async () => {
+    const raw = mime('Content-Type: multipart/alternative; boundary="A"', '--A\r\nContent-Type: text/plain\r\n\r\nThis message is in HTML format. Please use an HTML-capable mail reader.\r\n--A\r\nContent-Type: text/html\r\n\r\n<p>Quiero cancelar mi cita.</p>\r\n--A--\r\n');
+    expect((await parseMessage(raw)).newText).toBe('Quiero cancelar mi cita.');
+  });
+
+  it('text hidden by CSS is not read', async () => {
+    const raw = mime('Content-Type: text/html; charset=utf-8', '<p>Quisiera adelantar mi cita.</p><div style="display: none">Este mensaje fue generado automaticamente</div><p hidden>no responder</p>');
+    expect((await parseMessage(raw)).newText).toBe('Quisiera adelantar mi cita.');
+  });
+
+  it('invisible characters and non-breaking hyphens inside a case number are dropped or read as dashes', async () => {
+    const raw = Buffer.from('From: a@example.com\r\nSubject: IV Inquiry LMA\u200b2023123456 Flores\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nCaso GUZ\u20112024\u2011015532, Inqu\u00adiry\r\n', 'utf8');
+    const m = await parseMessage(raw);
+    expect(m.subject).toBe('IV Inquiry LMA2023123456 Flores');
+    expect(m.newText).toBe('Caso GUZ-2024-015532, Inquiry');
+  });
+
+  it('bare CR line ends split quotes like any other', async () => {
+    const raw = mime('Content-Type: text/plain; charset=utf-8', 'Gracias.\r\rEl lun, IV Lima escribio:\r> cirugia, cancer\r');
+    const m = await parseMessage(raw);
+    expect(m.newText).toBe('Gracias.');
+    expect(m.quotedText).toContain('cirugia');
+  });
+});

@@ -1,0 +1,9 @@
+/** The part of html-to-text (a mailparser dependency, v10) that parse-message uses; the package ships no types. */
+declare module 'html-to-text' {
+  export interface HtmlToTextOptions {
+    wordwrap?: number | false | null;
+    limits?: { maxDepth?: number; maxInputLength?: number };
+    selectors?: Array<{ selector: string; format?: string; options?: Record<string, unknown> }>;
+  }
+  export function convert(html: string, options?: HtmlToTextOptions): string;
+}
