@@ -7,6 +7,7 @@
  */
 import { MailParser, type AddressObject, type HeaderLines } from 'mailparser';
 import { convert as htmlToText } from 'html-to-text';
+import iconv from 'iconv-lite';
 import type { Address, AttachmentMeta, NormalizedMessage } from '../../core/types.js';
 import { collapseWhitespace } from '../../core/normalize-text.js';
 import { splitQuoted } from './split-quoted.js';
@@ -95,7 +96,7 @@ export async function parseMessage(raw: Buffer, depth = 0): Promise<NormalizedMe
   if (html && (isStubText(text) || !types.includes('text/plain'))) text = htmlAsText(html) || text;
   const body = text.length > MAX_TEXT_CHARS ? text.slice(0, MAX_TEXT_CHARS) : text;
   // Bare CR line ends (old Mac clients, some gateways) as LF, so that quotes and report lines split.
-  const split = splitQuoted(visible(body).replace(/\r\n?/g, '\n'));
+  const split = splitQuoted(visible(repairMojibake(body)).replace(/\r\n?/g, '\n'));
   let quotedText = split.quotedText;
   for (const chunks of embedded) {
     const inner = await parseMessage(Buffer.concat(chunks), depth + 1);
@@ -106,7 +107,7 @@ export async function parseMessage(raw: Buffer, depth = 0): Promise<NormalizedMe
     messageId: p.messageId ? String(p.messageId).trim() : null,
     inReplyTo: p.inReplyTo ? String(p.inReplyTo).trim() : null,
     references: toArray(p.references).map((r) => String(r).trim()),
-    subject: collapseWhitespace(visible(typeof p.subject === 'string' ? p.subject : '')),
+    subject: collapseWhitespace(visible(repairMojibake(typeof p.subject === 'string' ? p.subject : ''))),
     from: firstAddress(p.from),
     replyTo: firstAddress(p.replyTo),
     to: allAddresses(p.to),
@@ -130,6 +131,20 @@ export async function parseMessage(raw: Buffer, depth = 0): Promise<NormalizedMe
  */
 function visible(text: string): string {
   return text.replace(/\p{Cf}/gu, '').replace(/[\u2010\u2011\u2012\u2043\ufe63\uff0d]/gu, '-');
+}
+
+/**
+ * UTF-8 read as Latin-1 or windows-1252 (a charset label that lies:
+ * "falleciÃ³" for "falleció"): such text is written back to its bytes and
+ * read as UTF-8, when that gives valid UTF-8. Real Latin-1 text almost never
+ * has `Ã`/`Â` followed by a character of the UTF-8 continuation range.
+ */
+const MOJIBAKE = /[\u00c2-\u00ef][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]/u;
+
+function repairMojibake(text: string): string {
+  if (!MOJIBAKE.test(text) || /[^\u0000-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]/u.test(text)) return text;
+  const utf8 = iconv.encode(text, 'win1252').toString('utf8');
+  return utf8.includes('\ufffd') ? text : utf8;
 }
 
 /** Deepest HTML nesting converted (as mailparser: deeper markup stalls the converter). */

@@ -128,3 +128,12 @@ describe('parseMessage: the text a reader sees (stress round 6)', () => {
     expect(m.quotedText).toContain('cirugia');
   });
 });
+
+describe('parseMessage: a charset label that lies (stress round 6)', () => {
+  it('UTF-8 sent under an ISO-8859-1 label is read as UTF-8; real Latin-1 stays as it is', async () => {
+    const lying = Buffer.concat([Buffer.from('From: a@example.com\r\nSubject: Cita\r\nContent-Type: text/plain; charset=iso-8859-1\r\nContent-Transfer-Encoding: 8bit\r\n\r\n'), Buffer.from('Mi padre falleció ayer. ¿Qué hago?\r\n', 'utf8')]);
+    expect((await parseMessage(lying)).newText).toBe('Mi padre falleció ayer. ¿Qué hago?');
+    const honest = Buffer.concat([Buffer.from('From: a@example.com\r\nSubject: Cita\r\nContent-Type: text/plain; charset=iso-8859-1\r\nContent-Transfer-Encoding: 8bit\r\n\r\n'), iconv.encode('Mi padre falleció ayer. ¿Qué hago?\r\n', 'latin1')]);
+    expect((await parseMessage(honest)).newText).toBe('Mi padre falleció ayer. ¿Qué hago?');
+  });
+});
