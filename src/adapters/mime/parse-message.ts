@@ -43,6 +43,8 @@ export async function parseMessage(raw: Buffer, depth = 0): Promise<NormalizedMe
   const input = truncated ? raw.subarray(0, MAX_PARSE_BYTES) : raw;
   const parser = new MailParser({
     skipTextToHtml: true,
+    // HTML is converted below, once, and without what CSS hides.
+    skipHtmlToText: true,
     skipImageLinks: true,
     skipTextLinks: true,
     maxHtmlLengthToParse: MAX_HTML_CHARS,
@@ -156,12 +158,24 @@ function isStubText(text: string): boolean {
   return t === '' || (t.length < 200 && /\b(html[- ]?(format|capable|compatible|viewer|reader)|formato html|view (it|this message) in (your )?browser|ver (este|el) (mensaje|correo) en (su|tu|el) navegador)\b|html格式/iu.test(t));
 }
 
+const VOID_ELEMENTS = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'source', 'track', 'wbr']);
+
+/** Whether tags nest deeper than `max` (hostile markup stalls the HTML parser): one linear scan, no parse. */
+function nestingDepthExceeds(html: string, max: number): boolean {
+  let depth = 0;
+  for (const m of html.matchAll(/<(\/?)([a-zA-Z][\w-]*)[^>]*?(\/?)>/g)) {
+    if (m[1]) depth = Math.max(0, depth - 1);
+    else if (!m[3] && !VOID_ELEMENTS.has((m[2] ?? '').toLowerCase()) && ++depth > max) return true;
+  }
+  return false;
+}
+
 /** Elements the reader does not see: inline-hidden, or the `hidden` attribute. */
 const HIDDEN = ['[hidden]', ...['display:none', 'display: none', 'visibility:hidden', 'visibility: hidden', 'max-height:0', 'max-height: 0', 'font-size:0', 'font-size: 0'].map((s) => `[style*="${s}" i]`)];
 
 /** An HTML body as text, without what is hidden; '' when it is too large or too deep to convert. */
 function htmlAsText(html: string): string {
-  if (html.length > MAX_HTML_CHARS) return '';
+  if (html.length > MAX_HTML_CHARS || nestingDepthExceeds(html, MAX_HTML_DEPTH)) return '';
   try {
     return htmlToText(html, {
       wordwrap: false,

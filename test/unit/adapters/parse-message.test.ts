@@ -137,3 +137,13 @@ describe('parseMessage: a charset label that lies (stress round 6)', () => {
     expect((await parseMessage(honest)).newText).toBe('Mi padre falleció ayer. ¿Qué hago?');
   });
 });
+
+describe('parseMessage: hostile HTML', () => {
+  it('markup nested 100,000 deep is not converted (it would stall the converter), and the message still parses', async () => {
+    const html = '<b>'.repeat(100_000) + 'LMA2023123456' + '</b>'.repeat(100_000);
+    const raw = Buffer.from(`From: a@example.com\r\nSubject: IV Inquiry LMA2023123456 Perez\r\nContent-Type: text/html; charset=utf-8\r\n\r\n${html}\r\n`);
+    const m = await parseMessage(raw);
+    expect(m.subject).toBe('IV Inquiry LMA2023123456 Perez');
+    expect(m.newText).toBe('');
+  });
+});
