@@ -98,7 +98,8 @@ export async function parseMessage(raw: Buffer, depth = 0): Promise<NormalizedMe
   if (html && (isStubText(text) || !types.includes('text/plain'))) text = htmlAsText(html) || text;
   const body = text.length > MAX_TEXT_CHARS ? text.slice(0, MAX_TEXT_CHARS) : text;
   // Bare CR line ends (old Mac clients, some gateways) as LF, so that quotes and report lines split.
-  const split = splitQuoted(visible(repairMojibake(body)).replace(/\r\n?/g, '\n'));
+  const cleaned = visible(repairMojibake(body));
+  const split = splitQuoted(cleaned.includes('\r') ? cleaned.replace(/\r\n?/g, '\n') : cleaned);
   let quotedText = split.quotedText;
   for (const chunks of embedded) {
     const inner = await parseMessage(Buffer.concat(chunks), depth + 1);
@@ -131,7 +132,10 @@ export async function parseMessage(raw: Buffer, depth = 0): Promise<NormalizedMe
  * Inqu\u00adiry` read as written on screen; non-breaking and other Unicode
  * hyphens become `-`.
  */
+const INVISIBLE_OR_HYPHEN = /[\p{Cf}\u2010\u2011\u2012\u2043\ufe63\uff0d]/u;
+
 function visible(text: string): string {
+  if (!INVISIBLE_OR_HYPHEN.test(text)) return text;
   return text.replace(/\p{Cf}/gu, '').replace(/[\u2010\u2011\u2012\u2043\ufe63\uff0d]/gu, '-');
 }
 
