@@ -7,7 +7,7 @@ import type { CompiledRules } from './compile-rules.js';
 import type { Category, NormalizedMessage, Problem, TriageDecision } from './types.js';
 import { isIvCategory, PROBLEMS } from './types.js';
 import { detectMachineSignals } from './machine-detect.js';
-import { lastNameAfter, matchConvention, stripSubjectPrefixes } from './subject.js';
+import { lastNameAfter, matchConvention, stripSubjectPrefixes, subjectOpensAs } from './subject.js';
 import { pickCaseNumber } from './case-number.js';
 import { prepareText } from './normalize-text.js';
 import { scoreIntent } from './score-intent.js';
@@ -24,12 +24,9 @@ const SHORT_NEW_TEXT = 120;
  * auto-reply or an earlier mail: its words (every subject convention, "a
  * serious medical emergency") are not the sender's intent.
  */
-const FORWARD_SUBJECT = /^\s*([\[【(（][^\]】)）]{0,40}[\]】)）]\s*)*(fwd?|rv|enc|tr|wg|i|转发|轉寄|转寄|轉發)\s*[:：]/iu;
-const REPLY_SUBJECT = /^\s*([\[【(（][^\]】)）]{0,40}[\]】)）]\s*)*(re|aw|sv|vs|rif|antw|res|r|回复|答复|回覆|回復|答覆)\s*(\[\d+\]|\(\d+\))?\s*[:：]/iu;
-
 function readsAsForward(msg: NormalizedMessage): boolean {
-  if (FORWARD_SUBJECT.test(msg.subject)) return true;
-  return msg.inReplyTo === null && !REPLY_SUBJECT.test(msg.subject);
+  const opens = subjectOpensAs(msg.subject);
+  return opens === 'forward' || (opens === null && msg.inReplyTo === null);
 }
 
 const SUBJECT = 0;

@@ -17,6 +17,7 @@
 import type { NormalizedMessage } from './types.js';
 import { normalizeForMatch, prepareNormalized, prepareText, type PhraseMatcher, type PreparedText } from './normalize-text.js';
 import { findCaseNumbers } from './case-number.js';
+import { subjectOpensAs, withoutReplyPrefixes } from './subject.js';
 
 const NO_PREFIXES: ReadonlySet<string> = new Set();
 
@@ -230,7 +231,7 @@ function awayNotice(raw: string, body: PreparedText, rules: MachineRules): boole
 
 /** The text without copies of the message's own subject (an away notice quoting "Re: IV Inquiry LMA... Perez"). */
 function withoutSubjectEcho(text: string, subject: string): string {
-  const core = subject.replace(/^\s*((re|aw|rv|res|sv|fw|fwd|回复|答复)\s*[:：]\s*)+/iu, '').trim();
+  const core = withoutReplyPrefixes(subject);
   if (core.length < 8) return text;
   const lower = text.toLowerCase();
   const needle = core.toLowerCase();
@@ -293,5 +294,5 @@ function isRoleMailbox(local: string, roles: ReadonlySet<string>): boolean {
 
 /** An answer to something: the usual shape of an away message without headers. */
 function isReplyContext(msg: NormalizedMessage): boolean {
-  return msg.inReplyTo !== null || msg.references.length > 0 || /^\s*(re|aw|rv|res|sv|回复|答复)\s*[:：]/i.test(msg.subject);
+  return msg.inReplyTo !== null || msg.references.length > 0 || subjectOpensAs(msg.subject) === 'reply';
 }

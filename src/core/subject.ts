@@ -13,6 +13,28 @@ export interface SubjectRules {
 
 const BRACKET_TAG = /^(\[[^\]]{0,60}\]|【[^】]{0,60}】|\([^)]{0,20}\))\s*/u;
 
+/**
+ * Reply and forward prefixes told apart (the config's `subjectPrefixes` lists
+ * them all, for stripping). `RV:`/`ENC:`/`TR:`/`WG:`/`I:` are forwards in
+ * Spanish, Portuguese, French, German and Italian clients.
+ */
+const REPLY_WORDS = 're|aw|sv|vs|rif|antw|res|r|回复|答复|回覆|回復|答覆';
+const FORWARD_WORDS = 'fwd?|rv|enc|tr|wg|i|转发|轉寄|转寄|轉發';
+const LEADING_TAGS = '([\\[【(（][^\\]】)）]{0,40}[\\]】)）]\\s*)*';
+const LEADING_PREFIX = new RegExp(`^\\s*${LEADING_TAGS}(?:(${REPLY_WORDS})|(${FORWARD_WORDS}))\\s*(\\[\\d+\\]|\\(\\d+\\))?\\s*[:：]`, 'iu');
+const ANY_PREFIXES = new RegExp(`^\\s*((${REPLY_WORDS}|${FORWARD_WORDS})\\s*(\\[\\d+\\]|\\(\\d+\\))?\\s*[:：]\\s*)+`, 'iu');
+
+/** Whether a subject opens as a reply (`Re:`, `AW:`, `回复：`) or a forward (`Fwd:`, `RV:`, `转发：`), after any tags. */
+export function subjectOpensAs(subject: string): 'reply' | 'forward' | null {
+  const m = LEADING_PREFIX.exec(subject);
+  return m === null ? null : m[2] !== undefined ? 'reply' : 'forward';
+}
+
+/** The subject without its leading reply and forward prefixes (tags kept). */
+export function withoutReplyPrefixes(subject: string): string {
+  return subject.replace(ANY_PREFIXES, '').trim();
+}
+
 /** Builds the prefix and convention matchers once, from config. */
 export function compileSubjectRules(
   prefixes: readonly string[],

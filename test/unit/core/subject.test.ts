@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileSubjectRules, lastNameAfter, matchConvention, stripSubjectPrefixes } from '../../../src/core/subject.js';
+import { compileSubjectRules, lastNameAfter, matchConvention, stripSubjectPrefixes, subjectOpensAs, withoutReplyPrefixes } from '../../../src/core/subject.js';
 
 const rules = compileSubjectRules(['re', 'fw', 'fwd', 'rv', 'res', 'aw', 'wg', '回复', '答复', '转发'], {
   iv_inquiry: 'IV Inquiry',
@@ -72,4 +72,23 @@ describe('lastNameAfter: where a name ends (stress round 5)', () => {
     ['Wong 黄', 'Wong'],
     ['陈', '陈'],
   ])('%j -> %j', (rest, expected) => expect(lastNameAfter(rest)).toBe(expected));
+});
+
+describe('subjectOpensAs: reply or forward', () => {
+  it.each([
+    ['Re: IV Inquiry', 'reply'],
+    ['AW: Termin', 'reply'],
+    ['[EXTERNAL] RE[2]: Consulta', 'reply'],
+    ['回复：面谈', 'reply'],
+    ['RV: Estafa', 'forward'],
+    ['Fwd: scam', 'forward'],
+    ['转发：诈骗', 'forward'],
+    ['IV Inquiry LMA2023123456 Perez', null],
+    ['Reunión con el consulado', null],
+  ] as const)('%j -> %s', (subject, kind) => expect(subjectOpensAs(subject)).toBe(kind));
+
+  it('withoutReplyPrefixes removes every leading prefix, and only those', () => {
+    expect(withoutReplyPrefixes('RE: RV: Re: IV Inquiry LMA2023123456 Vargas')).toBe('IV Inquiry LMA2023123456 Vargas');
+    expect(withoutReplyPrefixes('Reunión: cita')).toBe('Reunión: cita');
+  });
 });
