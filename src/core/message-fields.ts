@@ -80,13 +80,17 @@ export function hasApplicantName(text: string, prepared: PreparedText, labels: P
 /**
  * "It is not an emergency" is not a plea of one, nor is a conditional
  * ("for urgent matters call...", "en caso de emergencia", "如有急事请致电"),
- * the usual line of an away notice or a signature.
+ * the usual line of an away notice or a signature; nor a hospital stay
+ * that is over: given as the reason an interview was missed ("porque
+ * estaba internado", "because I was hospitalized") or ended by a discharge
+ * ("ya le dieron el alta", "已经出院"). Graver words in the same text
+ * (intensive care, a death) still plead.
  */
 const NEGATED_EMERGENCY =
-  /\b(no|not|nor|sin|without)\b[^.!?;\n]{0,30}\b(emergenc\w*|urgent\w*)|\b(if (it is |it['’]s |this is |you have )?(an? )?(urgent|emergency)|for (urgent|emergency) (matters|issues|questions|queries|inquiries|enquiries|requests|cases)|in (case of )?an? emergency|in case of (an? )?(emergency|urgency)|para (asuntos|temas|consultas|casos|cosas) (urgentes|de urgencia)|en caso de (una )?(emergencia|urgencia)|si (es|fuera|fuese) (urgente|una emergencia)|ante (cualquier|alguna) (urgencia|emergencia))\b|(不是|并非|并不是|不算)[^。！？\n]{0,10}(紧急|急事)|(如有|如果有|若有|如遇|如需)[^。！？\n]{0,4}(紧急|緊急|急事)|\b(emergency passport|emergency contact|emergency number|pasaporte de emergencia|contacto de emergencia|numero de emergencia|telefono de emergencia)\b|紧急护照|緊急護照|紧急联系人|緊急聯絡人|\b(especialista|residente|residencia|jefe|jefa|departamento|servicio|profesor|profesora) (en|de) (cirugia|oncologia|emergencias|terapia intensiva|cuidados intensivos)\b|\b(specialist|resident|residency|department|professor|nurse) (in|of) (surgery|oncology|emergency medicine|intensive care)\b/giu;
+  /\b(no|not|nor|sin|without)\b[^.!?;\n]{0,30}\b(emergenc\w*|urgent\w*)|\b(if (it is |it['’]s |this is |you have )?(an? )?(urgent|emergency)|for (urgent|emergency) (matters|issues|questions|queries|inquiries|enquiries|requests|cases)|in (case of )?an? emergency|in case of (an? )?(emergency|urgency)|para (asuntos|temas|consultas|casos|cosas) (urgentes|de urgencia)|en caso de (una )?(emergencia|urgencia)|si (es|fuera|fuese) (urgente|una emergencia)|ante (cualquier|alguna) (urgencia|emergencia))\b|(不是|并非|并不是|不算)[^。！？\n]{0,10}(紧急|急事)|(如有|如果有|若有|如遇|如需)[^。！？\n]{0,4}(紧急|緊急|急事)|\b(emergency passport|emergency contact|emergency number|pasaporte de emergencia|contacto de emergencia|numero de emergencia|telefono de emergencia)\b|紧急护照|緊急護照|紧急联系人|緊急聯絡人|\b(especialista|residente|residencia|jefe|jefa|departamento|servicio|profesor|profesora) (en|de) (cirugia|oncologia|emergencias|terapia intensiva|cuidados intensivos)\b|\b(specialist|resident|residency|department|professor|nurse) (in|of) (surgery|oncology|emergency medicine|intensive care)\b|\b(porque|ya que|pues|debido a que|because|since|as)\s+(\p{L}+\s+){0,3}(estaba|estuve|estuvo|estuvimos|was|were|had been)\s+(internad[oa]s?|hospitalizad[oa]s?|hospitali[sz]ed|in (the )?hospital)\b|\b(internad[oa]s?|hospitalizad[oa]s?|hospitali[sz]ed)\b[^.!?\n]{0,80}[.!?\n,;]?\s*[^.!?\n]{0,40}\b(le|la|me|les|nos) (dieron|han dado) (de )?(el )?alta|(was|been|got) (discharged|released from (the )?hospital)\b|住院[^。！？\n]{0,20}(已经|已)出院/giu;
 
 /** Every text NEGATED_EMERGENCY can match contains one of these (it matches normalised, lower-case text). */
-const NEGATABLE = ['emergenc', 'urgen', '紧急', '緊急', '急事', 'cirugia', 'surgery', 'oncolog', 'intensiv', 'intensive'];
+const NEGATABLE = ['emergenc', 'urgen', '紧急', '緊急', '急事', 'cirugia', 'surgery', 'oncolog', 'intensiv', 'intensive', 'internad', 'hospital', '住院'];
 
 /**
  * A death or an operation years ago is history, not a plea: "mi papá

@@ -62,6 +62,7 @@ export interface Address {
 export interface AttachmentMeta {
   filename: string | null;
   contentType: string;
+  /** Bytes the attachment decodes to (counted, or for one left unparsed, computed from its base64). */
   size: number;
 }
 

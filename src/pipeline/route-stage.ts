@@ -16,6 +16,7 @@ import type { TriageStore } from '../adapters/redis/triage-store.js';
 import { deliveryUnknown, type MailSender } from '../adapters/smtp/smtp-sender.js';
 import { staffSubject, staffSummary, type Ticket } from '../core/ticket.js';
 import { RAW_STORE_LIMIT } from '../adapters/redis/triage-store.js';
+import { hasElidedParts } from '../adapters/mime/raw-mime.js';
 import { TriageError } from '../runtime/errors.js';
 import type { PostRuntime } from './post-runtime.js';
 
@@ -47,6 +48,7 @@ export async function runRouteStage(job: RouteJob, deps: RouteDeps): Promise<'no
   let note = '';
   if (!raw) note = '\nThe original message is no longer stored in Redis; find it in the mailbox folder by the subject above.\n';
   else if (raw.length >= RAW_STORE_LIMIT) note = `\nThe original was larger than ${RAW_STORE_LIMIT / 1024 / 1024} MiB; the attachment holds its beginning. The full message is in the mailbox's processed folder.\n`;
+  else if (hasElidedParts(raw)) note = `\nThe original was larger than ${RAW_STORE_LIMIT / 1024 / 1024} MiB: its largest attachments are left out of the copy attached (their names and sizes are in it). The full message is in the mailbox's processed folder.\n`;
   const messageId = `<ticket-${ticket.id}@${post.config.mailbox.split('@')[1] ?? 'triage.invalid'}>`;
   try {
     await deps.mail.send({

@@ -19,11 +19,11 @@ const corpora = [
   { name: 'hold-out', dir: resolve(import.meta.dirname, '../fixtures/holdout'), minMessages: 60, categoryFloor: 0.98, missCeiling: 0.03 },
   { name: 'round 4', dir: resolve(import.meta.dirname, '../fixtures/round4'), minMessages: 50, categoryFloor: 0.95, missCeiling: 0.1 },
   { name: 'round 5', dir: resolve(import.meta.dirname, '../fixtures/round5'), minMessages: 70, categoryFloor: 0.95, missCeiling: 0.1 },
-  // Hostile MIME: three case numbers sit where the parser does not read yet (see its README).
-  { name: 'round 6', dir: resolve(import.meta.dirname, '../fixtures/round6'), minMessages: 55, categoryFloor: 0.93, missCeiling: 0.17, caseNumberMisses: 3 },
+  // Hostile MIME: broken structure, lying charsets, hidden text (see its README).
+  { name: 'round 6', dir: resolve(import.meta.dirname, '../fixtures/round6'), minMessages: 55, categoryFloor: 0.98, missCeiling: 0.03 },
 ];
 
-describe.each(corpora)('$name corpus', ({ name, dir, minMessages, categoryFloor, missCeiling, caseNumberMisses = 0 }) => {
+describe.each(corpora)('$name corpus', ({ name, dir, minMessages, categoryFloor, missCeiling }) => {
   it(`generalises: never answers a machine, never ignores a person, finds every case number, categories >= ${categoryFloor * 100}%`, async () => {
     const labels = readLabels(dir);
     expect(labels.length).toBeGreaterThan(minMessages);
@@ -40,7 +40,7 @@ describe.each(corpora)('$name corpus', ({ name, dir, minMessages, categoryFloor,
     if (misses.length) console.log(`[${name}] ${misses.length}/${rows.length} differ:\n${misses.map((m) => `  ${m.file}: want ${JSON.stringify(m.want)}\n  ${' '.repeat(m.file.length)}  got  ${JSON.stringify(m.got)}`).join('\n')}`);
     expect(rows.filter((r) => r.want.answered !== r.got.answered).map((r) => r.file)).toEqual([]);
     expect(rows.filter((r) => (r.want.category === 'auto_generated') !== (r.got.category === 'auto_generated')).map((r) => r.file)).toEqual([]);
-    expect(rows.filter((r) => r.want.caseNumber !== r.got.caseNumber).length).toBeLessThanOrEqual(caseNumberMisses);
+    expect(rows.filter((r) => r.want.caseNumber !== r.got.caseNumber).map((r) => r.file)).toEqual([]);
     const categoryOk = rows.filter((r) => r.want.category === r.got.category).length / rows.length;
     expect(categoryOk).toBeGreaterThanOrEqual(categoryFloor);
     expect(misses.length / rows.length).toBeLessThanOrEqual(missCeiling);

@@ -136,6 +136,33 @@ describe('live pipeline, real Redis + Dovecot + SMTP', () => {
     const tickets = (await app.store.listTickets('LMA', 500)).filter((t) => t.sender === 'desk@agency.example.com');
     expect(tickets.map((t) => t.caseNumber).sort()).toEqual(cases);
   });
+
+  it('a 3 MB message with its text after the scans is decided from that text; staff get the text and the small photo, and the large scan by name', async () => {
+    const before = smtp.messages.length;
+    const b64 = (b: Buffer) => b.toString('base64').replace(/(.{76})/g, '$1\r\n');
+    const scan = b64(Buffer.alloc(2_500_000, 9));
+    const photo = b64(Buffer.alloc(30_000, 5));
+    // Apple Mail's order: a greeting, the attachments, then the request.
+    const raw =
+      `From: Ricardo Palma <rpalma.scan@example.com>\r\nTo: IV Lima <ivlima@state.example>\r\nSubject: Entrevista\r\nMessage-ID: <scan-1@example.com>\r\nDate: Mon, 23 Nov 2026 10:00:00 -0500\r\nContent-Type: multipart/mixed; boundary="Apple-Mail-9"\r\n\r\n` +
+      `--Apple-Mail-9\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nBuenas tardes,\r\n` +
+      `--Apple-Mail-9\r\nContent-Type: application/pdf; name="escaneo.pdf"\r\nContent-Disposition: inline; filename="escaneo.pdf"\r\nContent-Transfer-Encoding: base64\r\n\r\n${scan}\r\n` +
+      `--Apple-Mail-9\r\nContent-Type: image/jpeg; name="foto.jpg"\r\nContent-Disposition: inline; filename="foto.jpg"\r\nContent-Transfer-Encoding: base64\r\n\r\n${photo}\r\n` +
+      `--Apple-Mail-9\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nNo pude asistir a la entrevista del caso LMA2023201133. Solicitante principal: Ricardo Palma Ruiz. Celular: 999 888 777\r\n--Apple-Mail-9--\r\n`;
+    await imap.append(USER, PASS, 'INBOX', raw);
+    await eventually(() => count('INBOX'), (n) => n === 0, 30_000);
+    await eventually(async () => smtp.messages.length, (n) => n >= before + 2, 15_000);
+    const ticket = (await app.store.listTickets('LMA', 500)).find((t) => t.sender === 'rpalma.scan@example.com');
+    expect(ticket).toMatchObject({ category: 'iv_missed_appointment', caseNumber: 'LMA2023201133' });
+    const staff = smtp.messages.slice(before).find((m) => m.raw.toString('latin1').includes(`X-Triage-Ticket: ${ticket!.id}`));
+    const attached = await staff!.parsed();
+    expect(attached.text).toContain('largest attachments are left out');
+    const eml = attached.attachments.find((a) => a.filename === `${ticket!.id}.eml`)!.content.toString('latin1');
+    expect(eml).toContain('LMA2023201133');
+    expect(eml).toContain(photo.slice(0, 200));
+    expect(eml).toMatch(/filename="escaneo\.pdf"\r\nContent-Transfer-Encoding: base64\r\nX-Triage-Elided-Bytes: \d{7}\r\n\r\n\r\n--Apple-Mail-9/);
+    expect(eml.length).toBeLessThan(200_000);
+  });
 });
 
 describe('same message delivered twice (same Message-ID)', () => {

@@ -11,14 +11,13 @@ import iconv from 'iconv-lite';
 import type { Address, AttachmentMeta, NormalizedMessage } from '../../core/types.js';
 import { collapseWhitespace } from '../../core/normalize-text.js';
 import { splitQuoted } from './split-quoted.js';
+import { declareHtmlCharsets, elideLargeParts, ELIDED_HEADER, repairRawHeaders } from './raw-mime.js';
 
 /**
- * Messages larger than this are decided from their first MAX_PARSE_BYTES
- * only. Why 8 MiB: every applicant's text and every bounce report sits in
- * the first kilobytes; what lies beyond is attachments (scanned passports,
- * PDFs up to the 25-35 MB most providers accept). Decoding those would cost
- * CPU per message for nothing triage uses, and a hostile 100 MB message
- * must not stall a worker. The raw message itself is kept whole for staff.
+ * Messages still larger than this once their large attachments are emptied
+ * (a giant text part, or MIME too broken to walk) are decided from their
+ * first MAX_PARSE_BYTES only: a hostile 100 MB message must not stall a
+ * worker. The raw message itself is kept whole for staff.
  */
 export const MAX_PARSE_BYTES = 8 * 1024 * 1024;
 
@@ -38,9 +37,50 @@ const PART_SCAN_BYTES = 2 * 1024 * 1024;
 /** A message attached to a message (a bounce's returned original) is read this deep. */
 const MAX_NESTING = 2;
 
+/** Parts read as an attached message: a returned or forwarded original, or a bounce's returned headers. */
+const EMBEDDED_TYPES = new Set(['message/rfc822', 'message/global', 'text/rfc822-headers', 'message/global-headers']);
+
+/** A text/plain attachment read as the body (when there is no other) is read up to this size. */
+const MAX_TEXT_ATTACHMENT_BYTES = 64 * 1024;
+
+/**
+ * Messages above this size have their attachments over ELIDE_PART_BYTES
+ * emptied before parsing (see raw-mime.ts): triage reads text, names and
+ * types, never an attachment's bytes, so decoding them is wasted work (and
+ * text after them, where Apple Mail puts it, is then within reach).
+ */
+const ELIDE_ABOVE_BYTES = 256 * 1024;
+const ELIDE_PART_BYTES = 64 * 1024;
+
 export async function parseMessage(raw: Buffer, depth = 0): Promise<NormalizedMessage> {
-  const truncated = raw.length > MAX_PARSE_BYTES;
-  const input = truncated ? raw.subarray(0, MAX_PARSE_BYTES) : raw;
+  let input = repairRawHeaders(raw);
+  // Large attachments are emptied before parsing: their bytes decide nothing, and text after them is kept.
+  if (input.length > ELIDE_ABOVE_BYTES) input = elideLargeParts(input, ELIDE_PART_BYTES).raw;
+  const truncated = input.length > MAX_PARSE_BYTES;
+  if (truncated) input = input.subarray(0, MAX_PARSE_BYTES);
+  let parsed = await runParser(input, depth);
+  // An HTML part without a charset parameter was read as UTF-8; its <meta> may say otherwise.
+  if (parsed.html.includes('\ufffd')) {
+    const declared = declareHtmlCharsets(input);
+    if (declared !== input) {
+      input = declared;
+      parsed = await runParser(input, depth);
+    }
+  }
+  return normalize(raw, input, parsed, truncated, depth);
+}
+
+interface ParserOutput {
+  fields: ParsedFields;
+  headerLines: HeaderLines;
+  attachments: AttachmentMeta[];
+  embedded: Buffer[][];
+  textAttachments: Array<{ chunks: Buffer[]; charset: string }>;
+  text: string;
+  html: string;
+}
+
+async function runParser(input: Buffer, depth: number): Promise<ParserOutput> {
   const parser = new MailParser({
     skipTextToHtml: true,
     // HTML is converted below, once, and without what CSS hides.
@@ -53,6 +93,7 @@ export async function parseMessage(raw: Buffer, depth = 0): Promise<NormalizedMe
   let headerLines: HeaderLines = [];
   const attachments: AttachmentMeta[] = [];
   const embedded: Buffer[][] = [];
+  const textAttachments: ParserOutput['textAttachments'] = [];
   let text = '';
   let html = '';
 
@@ -64,19 +105,26 @@ export async function parseMessage(raw: Buffer, depth = 0): Promise<NormalizedMe
       if (data.type === 'attachment') {
         const meta: AttachmentMeta = { filename: data.filename ?? null, contentType: String(data.contentType ?? 'application/octet-stream').toLowerCase(), size: 0 };
         attachments.push(meta);
-        // A returned or forwarded message is history to read, not a file.
-        const keep = depth < MAX_NESTING && (meta.contentType === 'message/rfc822' || meta.contentType === 'message/global') ? [] as Buffer[] : null;
+        const elidedBytes = Number(data.headers?.get?.(ELIDED_HEADER.toLowerCase()) ?? 0);
+        // A returned or forwarded message (or a bounce's returned headers) is history to read, not a file.
+        const keep = depth < MAX_NESTING && EMBEDDED_TYPES.has(meta.contentType) ? [] as Buffer[] : null;
         if (keep) embedded.push(keep);
+        // A plain-text file is the body when there is no other (some phone clients send it so).
+        const asText = !keep && meta.contentType === 'text/plain' ? { chunks: [] as Buffer[], charset: String(data.headers?.get?.('content-type')?.params?.charset ?? 'utf-8') } : null;
+        if (asText) textAttachments.push(asText);
         data.content.on('data', (chunk: Buffer) => {
           meta.size += chunk.length;
           if (keep && meta.size <= MAX_TEXT_CHARS) keep.push(chunk);
+          if (asText && meta.size <= MAX_TEXT_ATTACHMENT_BYTES) asText.chunks.push(chunk);
         });
-        data.content.on('end', () => data.release());
+        data.content.on('end', () => {
+          if (elidedBytes > 0) meta.size = elidedBytes;
+          data.release();
+        });
         data.content.on('error', reject);
       } else if (data.type === 'text') {
         text = typeof data.text === 'string' ? data.text : '';
         html = typeof data.html === 'string' ? data.html : '';
-
       }
     });
     parser.once('end', () => resolve());
@@ -84,8 +132,12 @@ export async function parseMessage(raw: Buffer, depth = 0): Promise<NormalizedMe
   });
   parser.end(input);
   await done;
+  return { fields: parser as unknown as ParsedFields, headerLines, attachments, embedded, textAttachments, text, html };
+}
 
-  const p = parser as unknown as ParsedFields;
+async function normalize(raw: Buffer, input: Buffer, parsed: ParserOutput, truncated: boolean, depth: number): Promise<NormalizedMessage> {
+  const { fields: p, headerLines, attachments, embedded, html } = parsed;
+  let text = parsed.text;
   const headers = headerMap(headerLines);
   // mailparser converts HTML to text only for the root part or beside a
   // text part: an HTML body inside multipart/related (inline images), or
@@ -96,6 +148,10 @@ export async function parseMessage(raw: Buffer, depth = 0): Promise<NormalizedMe
   // automatically" in a display:none signature): convert it ourselves.
   const types = partTypes(input);
   if (html && (isStubText(text) || !types.includes('text/plain'))) text = htmlAsText(html) || text;
+  if (isStubText(text) && !html) {
+    const file = parsed.textAttachments.find((t) => t.chunks.length > 0);
+    if (file) text = decodeText(Buffer.concat(file.chunks), file.charset);
+  }
   const body = text.length > MAX_TEXT_CHARS ? text.slice(0, MAX_TEXT_CHARS) : text;
   // Bare CR line ends (old Mac clients, some gateways) as LF, so that quotes and report lines split.
   const cleaned = visible(repairMojibake(body));
@@ -246,6 +302,11 @@ function partTypes(raw: Buffer): string[] {
   const types = new Set<string>();
   for (const m of head.matchAll(/^content-type:\s*([a-z0-9.+-]+\/[a-z0-9.+-]+)/gim)) types.add((m[1] ?? '').toLowerCase());
   return [...types];
+}
+
+/** Bytes in a named charset as text; UTF-8 when the name is unknown. */
+function decodeText(bytes: Buffer, charset: string): string {
+  return iconv.encodingExists(charset) ? iconv.decode(bytes, charset) : bytes.toString('utf8');
 }
 
 function toArray<T>(v: T | T[] | undefined | null): T[] {

@@ -59,17 +59,29 @@ describe('parseMessage', () => {
     expect(msg.newText).toBe('hola');
   });
 
-  it('decides a message over the size cap from its head, never crashing', async () => {
+  it('decides a message whose text alone is over the size cap from its head, never crashing', async () => {
     const big = Buffer.alloc(MAX_PARSE_BYTES + 1024 * 1024, 65);
     const raw = Buffer.concat([
-      crlf('From: a@example.com\nSubject: IV Inquiry LMA2023123456 Perez\nContent-Type: multipart/mixed; boundary="b1"\n\n--b1\nContent-Type: text/plain\n\nmi pasaporte\n--b1\nContent-Type: application/octet-stream\nContent-Transfer-Encoding: base64\n\n'),
+      crlf('From: a@example.com\nSubject: IV Inquiry LMA2023123456 Perez\nContent-Type: multipart/mixed; boundary="b1"\n\n--b1\nContent-Type: text/plain\n\nmi pasaporte\n--b1\nContent-Type: text/plain\n\n'),
       big,
     ]);
     const msg = await parseMessage(raw);
     expect(msg.truncated).toBe(true);
     expect(msg.size).toBe(raw.length);
     expect(msg.subject).toBe('IV Inquiry LMA2023123456 Perez');
-    expect(msg.newText).toBe('mi pasaporte');
+    expect(msg.newText).toContain('mi pasaporte');
+  });
+
+  it('reads text that follows a 9 MB attachment (Apple Mail order), and reports the attachment with its size', async () => {
+    const scan = Buffer.alloc(9 * 1024 * 1024, 3);
+    const encoded = b64(scan);
+    const raw = crlf(
+      `From: a@example.com\nSubject: Entrevista\nContent-Type: multipart/mixed; boundary="am"\n\n--am\nContent-Type: text/plain; charset=utf-8\n\nBuenas tardes,\n--am\nContent-Type: application/pdf; name="escaneo.pdf"\nContent-Disposition: inline; filename="escaneo.pdf"\nContent-Transfer-Encoding: base64\n\n${encoded}\n--am\nContent-Type: text/plain; charset=utf-8\n\nNo pude asistir a la entrevista del caso LMA2023201133.\n--am--\n`,
+    );
+    const msg = await parseMessage(raw);
+    expect(msg.truncated).toBe(false);
+    expect(msg.newText).toContain('LMA2023201133');
+    expect(msg.attachments).toEqual([{ filename: 'escaneo.pdf', contentType: 'application/pdf', size: scan.length }]);
   });
 
   it('survives malformed MIME: missing boundary end, garbage headers, no body', async () => {
@@ -145,5 +157,48 @@ describe('parseMessage: hostile HTML', () => {
     const m = await parseMessage(raw);
     expect(m.subject).toBe('IV Inquiry LMA2023123456 Perez');
     expect(m.newText).toBe('');
+  });
+});
+
+describe('parseMessage: MIME that other readers get wrong', () => {
+  it('raw 8-bit headers in the body\'s legacy charset (GBK, windows-1252) are read in that charset', async () => {
+    const gbk = Buffer.concat([
+      Buffer.from('From: '), iconv.encode('李娜', 'gbk'), Buffer.from(' <lina@example.cn>\r\nSubject: '), iconv.encode('错过面谈 GUZ2024012345', 'gbk'),
+      Buffer.from('\r\nContent-Type: text/plain; charset="gbk"\r\nContent-Transfer-Encoding: 8bit\r\n\r\n'), iconv.encode('您好', 'gbk'), Buffer.from('\r\n'),
+    ]);
+    const msg = await parseMessage(gbk);
+    expect(msg.subject).toBe('错过面谈 GUZ2024012345');
+    expect(msg.from).toEqual({ address: 'lina@example.cn', name: '李娜' });
+    const latin = Buffer.concat([Buffer.from('From: a@example.pe\r\nSubject: IV Inquiry LMA2022045678 '), iconv.encode('Ñahui Cárdenas', 'win1252'), Buffer.from('\r\nContent-Type: text/plain; charset=windows-1252\r\n\r\nhola\r\n')]);
+    expect((await parseMessage(latin)).subject).toBe('IV Inquiry LMA2022045678 Ñahui Cárdenas');
+  });
+
+  it('UTF-7 encoded words are decoded', async () => {
+    const msg = await parseMessage(crlf('From: a@example.pe\nSubject: =?unicode-1-1-utf-7?Q?Cancelaci+APM-n_de_cita?= LMA2023098765\n\nhola\n'));
+    expect(msg.subject).toBe('Cancelación de cita LMA2023098765');
+  });
+
+  it('an HTML-only message with its charset only in <meta> is read in that charset', async () => {
+    const html = iconv.encode('<html><head><meta http-equiv="Content-Type" content="text/html; charset=windows-1252"></head><body><p>Solicito la cancelación del turno.</p></body></html>', 'win1252');
+    const msg = await parseMessage(Buffer.concat([crlf('From: a@example.com.ar\nSubject: Consulta\nContent-Type: text/html\nContent-Transfer-Encoding: base64\n\n'), Buffer.from(b64(html))]));
+    expect(msg.newText).toBe('Solicito la cancelación del turno.');
+  });
+
+  it('a multipart without its boundary parameter is read by the delimiter it uses', async () => {
+    const msg = await parseMessage(crlf('From: a@example.com.ar\nSubject: Missed IV appointment\nContent-Type: multipart/alternative\n\n--NoBoundaryGiven\nContent-Type: text/plain; charset=utf-8\n\nno pude asistir, caso BNS2023101234\n--NoBoundaryGiven--\n'));
+    expect(msg.newText).toBe('no pude asistir, caso BNS2023101234');
+  });
+
+  it('a message whose only text is a text/plain attachment is read from it; beside a body, the file stays a file', async () => {
+    const file = b64(iconv.encode('Solicito cancelar la entrevista del caso LMA2023189900.', 'latin1'));
+    const only = await parseMessage(crlf(`From: a@example.pe\nSubject: x\nContent-Type: multipart/mixed; boundary="m"\n\n--m\nContent-Type: text/plain; charset=iso-8859-1; name="mensaje.txt"\nContent-Disposition: attachment; filename="mensaje.txt"\nContent-Transfer-Encoding: base64\n\n${file}\n--m--\n`));
+    expect(only.newText).toBe('Solicito cancelar la entrevista del caso LMA2023189900.');
+    const beside = await parseMessage(crlf(`From: a@example.pe\nSubject: x\nContent-Type: multipart/mixed; boundary="m"\n\n--m\nContent-Type: text/plain\n\nvea el adjunto\n--m\nContent-Type: text/plain; name="notas.txt"\nContent-Disposition: attachment; filename="notas.txt"\nContent-Transfer-Encoding: base64\n\n${file}\n--m--\n`));
+    expect(beside.newText).toBe('vea el adjunto');
+  });
+
+  it('a bounce\'s returned headers (text/rfc822-headers) are read as the returned message', async () => {
+    const msg = await parseMessage(crlf('From: sistema@correo.example.com\nSubject: Aviso\nContent-Type: multipart/report; report-type=delivery-status; boundary=D\n\n--D\nContent-Type: text/plain\n\nNo se ha podido entregar el mensaje.\n--D\nContent-Type: text/rfc822-headers\n\nFrom: ivlima@state.example\nSubject: Re: IV Inquiry LMA2023123456 Perez\n--D--\n'));
+    expect(msg.quotedText).toContain('IV Inquiry LMA2023123456 Perez');
   });
 });
