@@ -9,7 +9,7 @@ import { isIvCategory, PROBLEMS } from './types.js';
 import { detectMachineSignals } from './machine-detect.js';
 import { lastNameAfter, matchConvention, stripSubjectPrefixes, subjectOpensAs } from './subject.js';
 import { pickCaseNumber } from './case-number.js';
-import { prepareText } from './normalize-text.js';
+import { prepareText, type PreparedText } from './normalize-text.js';
 import { scoreIntent } from './score-intent.js';
 import { findEmergency, hasApplicantName, hasContact } from './message-fields.js';
 import { detectLanguage, replyLanguages } from './detect-language.js';
@@ -66,7 +66,7 @@ export function classifyMessage(msg: NormalizedMessage, rules: CompiledRules): T
   const senderText = msg.newText.trim().length < SHORT_NEW_TEXT && readsAsForward(msg) ? `${msg.newText}\n${msg.quotedText}` : msg.newText;
   const body = senderText === msg.newText ? newText : prepareText(senderText);
   const preparedSubject = prepareText(subject);
-  const intent = scoreIntent({ subject: preparedSubject, body, hasCaseNumber: caseNumber !== null }, rules);
+  const intent = scoreIntent({ subject: preparedSubject, body, hasCaseNumber: caseNumber !== null, thanksOnly: thanksOnly(preparedSubject, senderText, body, rules) }, rules);
   const category: Category = convention?.category ?? intent.category;
 
   const problems = new Set<Problem>();
@@ -103,4 +103,11 @@ export function classifyMessage(msg: NormalizedMessage, rules: CompiledRules): T
     emergency,
     scores: intent.scores,
   };
+}
+
+/** A note written to thank that asks nothing: no question mark, no request. */
+function thanksOnly(subject: PreparedText, text: string, body: PreparedText, rules: CompiledRules): boolean {
+  const t = rules.thanksNote;
+  if (!t || /[?？¿]/u.test(text)) return false;
+  return (t.gratitude.find(body) !== null || t.gratitude.find(subject) !== null) && t.request.find(body) === null;
 }

@@ -31,6 +31,7 @@ export interface CompiledRules {
   caseNumberWeight: number;
   emergency: PhraseMatcher;
   applicantNameLabels: PhraseMatcher;
+  thanksNote: { gratitude: PhraseMatcher; request: PhraseMatcher } | null;
   machine: MachineRules;
 }
 
@@ -67,6 +68,7 @@ export function compileRules(post: PostConfig): CompiledRules {
     caseNumberWeight: r.caseNumberWeight,
     emergency: compilePhrases(allPhrases(r.emergency)),
     applicantNameLabels: compilePhrases(allPhrases(r.applicantNameLabels)),
+    thanksNote: r.thanksNote ? { gratitude: compilePhrases(allPhrases(r.thanksNote.gratitude)), request: compilePhrases(allPhrases(r.thanksNote.request)) } : null,
     machine: {
       senderLocalParts: r.machine.senderLocalParts.map((s) => new RegExp(s, 'iu')),
       roleSenderLocalParts: new Set(r.machine.roleSenderLocalParts),

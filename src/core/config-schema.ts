@@ -66,6 +66,12 @@ export const rulesSchema = z
     emergency: phrasesByLanguageSchema,
     /** Labels that introduce the principal applicant's name (`Solicitante principal:`). */
     applicantNameLabels: phrasesByLanguageSchema,
+    /**
+     * A note written to thank ("Quería agradecerles...", "感谢信") that asks
+     * nothing (no question mark, none of `request`) is `general`, even with a
+     * case number in it.
+     */
+    thanksNote: z.object({ gratitude: phrasesByLanguageSchema, request: phrasesByLanguageSchema }).strict().optional(),
     machine: z
       .object({
         /** Sender local parts (regular expressions) that only machines use. */

@@ -47,14 +47,28 @@ const ZH_RELATIVE_NAME = /(女儿|女兒|儿子|兒子|父亲|父親|母亲|母�
 const HONORIFIC_BEFORE = /(?<![\p{L}])(se[nñ]ora?|se[nñ]orita|sra?\.|srta\.|don|do[nñ]a|mrs?\.|ms\.|miss)\s+$/iu;
 /** Two to five capitalised words: a full name as people write it. */
 const FULL_NAME = /^(\p{Lu}[\p{Ll}'’-]+)(\s+(de |del |de la )?\p{Lu}[\p{Ll}'’-]+){1,4}/u;
+/** The same in capitals ("my mother, TAN SHUFEN"), read only where the writer does not shout throughout. */
+const FULL_NAME_CAPS = /^(\p{Lu}[\p{Lu}'’-]+)(\s+(DE |DEL |DE LA )?\p{Lu}[\p{Lu}'’-]+){1,4}(?![\p{L}])/u;
+const CAPITALISED_RUN = /\p{Lu}[\p{L}'’-]+(\s+(de |del |de la |DE |DEL |DE LA )?\p{Lu}[\p{L}'’-]+)+/gu;
 
-/** A full name right after a cue: at least two capitalised words. */
+/**
+ * A full name right after a cue: at least two capitalised words. The cue
+ * may itself open the run of capitalised words ("Soy Camila Ferreyra"), so
+ * every word of a run is tried as the name's first.
+ */
 function namesSomeoneInASentence(text: string): boolean {
   const zh = ZH_RELATIVE_NAME.exec(text);
   if (zh && !/^(的|在|和|已|也|是|要|将|將|会|會|因|于|於|原|今|明|昨|现|現|目|一|不|没|沒|无|無|很|都|从|從)/u.test(zh[2] ?? '')) return true;
-  for (const m of text.matchAll(/\p{Lu}[\p{Ll}'’-]+(\s+(de |del |de la )?\p{Lu}[\p{Ll}'’-]+){1,4}/gu)) {
-    const before = text.slice(Math.max(0, (m.index ?? 0) - 40), m.index);
-    if ((NAME_CUE.test(before) || HONORIFIC_BEFORE.test(before)) && FULL_NAME.test(m[0])) return true;
+  const capsNames = /\p{Ll}{3}/u.test(text);
+  for (const m of text.matchAll(CAPITALISED_RUN)) {
+    const end = (m.index ?? 0) + m[0].length;
+    for (const w of m[0].matchAll(/\S+/gu)) {
+      const start = (m.index ?? 0) + (w.index ?? 0);
+      const candidate = text.slice(start, end);
+      if (!FULL_NAME.test(candidate) && !(capsNames && FULL_NAME_CAPS.test(candidate))) continue;
+      const before = text.slice(Math.max(0, start - 40), start);
+      if (NAME_CUE.test(before) || HONORIFIC_BEFORE.test(before)) return true;
+    }
   }
   return false;
 }

@@ -4,7 +4,9 @@
  *
  * Scores: each signal adds its weight for every different phrase found (at
  * most MAX_HITS_PER_SIGNAL of them), double in the subject. Then, in order:
- *  1. a fraud report wins when it reaches its minimum score;
+ *  1. a fraud report wins when it reaches its minimum score; a note that
+ *     only thanks (the caller tells) is general unless it asks for an
+ *     appointment change;
  *  2. an NVC case number makes it an IV message; otherwise a DV message
  *     that reaches its minimum is DV (selectees also write "case", "interview",
  *     "DS-260"; their number is `2026SA...`, never an NVC one), and NIV, IV
@@ -23,6 +25,8 @@ export interface IntentInput {
   /** Text the sender wrote (new text; the forwarded text when the sender wrote next to nothing). */
   body: PreparedText;
   hasCaseNumber: boolean;
+  /** The sender writes to thank and asks nothing. */
+  thanksOnly?: boolean;
 }
 
 export interface IntentResult {
@@ -60,6 +64,7 @@ export function scoreIntent(input: IntentInput, rules: CompiledRules): IntentRes
   };
 
   if (reached('fraud_report')) return { category: 'fraud_report', scores };
+  if (input.thanksOnly && best(IV_REQUESTS) === null) return { category: 'general', scores };
   const family = input.hasCaseNumber ? 'iv_inquiry' : reached('dv_lottery') ? 'dv_lottery' : best(FAMILIES);
   const ivRequest = best(IV_REQUESTS);
   if (family === 'iv_inquiry' || (family === null && ivRequest !== null)) {

@@ -20,6 +20,8 @@ const corpora = [
   { name: 'round 4', dir: resolve(import.meta.dirname, '../fixtures/round4'), minMessages: 50, categoryFloor: 0.95, missCeiling: 0.1 },
   { name: 'round 5', dir: resolve(import.meta.dirname, '../fixtures/round5'), minMessages: 70, categoryFloor: 0.95, missCeiling: 0.1 },
   // Hostile MIME: broken structure, lying charsets, hidden text (see its README).
+  // What people write, every category told apart; four last names are a judgement the labels and the contract differ on (see its README).
+  { name: 'round 8', dir: resolve(import.meta.dirname, '../fixtures/round8'), minMessages: 85, categoryFloor: 0.97, missCeiling: 0.07 },
   { name: 'round 6', dir: resolve(import.meta.dirname, '../fixtures/round6'), minMessages: 55, categoryFloor: 0.98, missCeiling: 0.03 },
 ];
 

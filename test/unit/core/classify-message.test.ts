@@ -186,3 +186,37 @@ describe('subjects with the case number first (stress round 5)', () => {
     expect(d.lastName).toBe('Quispe Mamani');
   });
 });
+
+describe('what people write, told apart (stress round 8)', () => {
+  it('a cancelled flight is not an appointment cancellation; "cancelen ese turno" is one', () => {
+    const flight = classify({ subject: 'Cancelaron mi vuelo - consulta caso LMA2024093345', newText: 'Tuve que cancelar el vuelo porque la visa no llega. ¿Me podrían decir si ya está todo completo?' });
+    expect(flight.category).toBe('iv_inquiry');
+    const turn = classify({ subject: 'No voy a poder ir a la entrevista', newText: 'Soy Julieta Vega Morales, caso LMA2025011230. Por favor cancelen ese turno. Mi cel es 987 667 889.' });
+    expect(turn).toMatchObject({ category: 'iv_cancellation', problems: ['nonconforming_subject'] });
+  });
+
+  it('moving a case to another post is not a money transfer (no fraud report); a transfer of money asked for is', () => {
+    const move = classify({ subject: 'Transferir mi caso de Ciudad Juárez a Lima', newText: 'Tengo un caso CDJ2024077412. ¿Se puede transferir el caso a Lima?' });
+    expect(move).toMatchObject({ category: 'iv_inquiry', problems: ['foreign_case_number', 'nonconforming_subject'] });
+    const scam = classify({ subject: 'Consulta', newText: 'Un señor que dice ser de la embajada me pidió transferir 1500 soles para adelantar mi cita. ¿Es real?' });
+    expect(scam.category).toBe('fraud_report');
+  });
+
+  it('a note written to thank is general even with a case number; with a question it is an inquiry again', () => {
+    const thanks = classify({ subject: '¡Muchas gracias!', newText: 'Quería agradecerles a todos, ya me llegó el pasaporte con la visa (caso LMA2024019955). La atención fue excelente.' });
+    expect(thanks).toMatchObject({ category: 'general', caseNumber: 'LMA2024019955' });
+    const zh = classify({ subject: '感谢信', newText: '我是林婉婷，K-1签证案件GUZ2025003361。上周收到了护照和签证，非常感谢你们的耐心和专业。' }, guz);
+    expect(zh.category).toBe('general');
+    const asks = classify({ subject: '¡Muchas gracias!', newText: 'Quería agradecerles por la entrevista (caso LMA2024019955). ¿Cuándo me devuelven el pasaporte?' });
+    expect(asks.category).toBe('iv_inquiry');
+  });
+
+  it('the applicant named right after "Soy" at a sentence start, or in capitals after a relative, is a name', () => {
+    const soy = classify({ subject: 'perdi el turno de la entrevista!!', newText: 'Hola, ¿cómo están? Soy Camila Ferreyra, caso LMA2024055190. Perdí el turno. Mi cel es +51 941 555 872' });
+    expect(soy.problems).toEqual(['nonconforming_subject']);
+    const caps = classify({ subject: 'IV appointment cancellation', newText: "I'm the petitioner for my mother, TAN SHUFEN, case number GUZ 2024 102 776. Please cancel her interview. Phone: +1 206 555 0152" }, guz);
+    expect(caps).toMatchObject({ category: 'iv_cancellation', problems: [] });
+    const shouting = classify({ subject: 'IV appointment cancellation', newText: 'MI HIJO TIENE CITA EL LUNES Y NO PUEDE IR, CANCELEN LA CITA. CASO LMA2024055190. CEL 987 654 321' });
+    expect(shouting.problems).toContain('missing_applicant_name');
+  });
+});
