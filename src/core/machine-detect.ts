@@ -113,9 +113,10 @@ const LEADING_TAGS = /^(\s*[\[【(（][^\]】)）]{1,40}[\]】)）])+\s*/u;
  * What may follow a CJK subject opening for it to be a machine's: nothing,
  * a separator, or a notice word (`退信通知`, `自动回复邮件`). Other Han
  * text means the opening is a word of the writer's own sentence
- * (`退信重发：IV Inquiry ...`).
+ * (`退信重发：IV Inquiry ...`), and so does a question or an exclamation
+ * (`自动回复？？为什么每次只收到自动回复`).
  */
-const CJK_TAIL = /^(\s|$|[^\p{L}\p{N}]|通知|报告|報告|提醒|回执|回執|邮件|郵件|信息|訊息)/u;
+const CJK_TAIL = /^(\s|$|[^\p{L}\p{N}?？!！]|通知|报告|報告|提醒|回执|回執|邮件|郵件|信息|訊息)/u;
 /**
  * "Out of office until Monday, March 24", "Fuera de la oficina del 17 al
  * 28": an absence with its dates and nothing more. A dash or a colon after

@@ -256,3 +256,25 @@ describe('devices and services that mail (stress round 5)', () => {
     ['a court notice in the present tense', { subject: 'Nueva cédula', newText: 'Este correo se genera en forma automática. Por favor no lo responda.' }, 'body:self-declared'],
   ])('%s', (_name, o, expected) => expect(signals(o as Parameters<typeof makeMessage>[0])).toContain(expected));
 });
+
+describe('the long tail of machines, and people who look like them (stress round 7)', () => {
+  it('a mail filter\'s quarantine digest is a machine: by its sender, its subject and its "generated automatically. Please do not reply"', () => {
+    const from = { address: 'quarantine@ess.barracuda.example', name: 'Barracuda Message Center' };
+    expect(signals({ from, subject: 'Quarantine Summary 2026-10-28 - 3 new messages', newText: 'The following messages have been quarantined.' })).toEqual(
+      expect.arrayContaining(['sender:machine-address', 'subject:auto']),
+    );
+    expect(signals({ from: { address: 'alerts-center@filter.example', name: '' }, subject: 'Resumen', newText: 'Mensajes retenidos: 3.\n\nThis summary was generated automatically. Please do not reply.' })).toContain('body:self-declared');
+    // A person's mail whose gateway footer says it was generated automatically, with no "do not reply", is not.
+    expect(signals({ subject: 'Cancelación de cita', newText: 'Solicito la cancelación de la cita. Caso LMA2024140928. Teléfono +51 1 555 0187\n\nThis e-mail was generated automatically by our secure gateway.' })).toEqual([]);
+  });
+
+  it('an absence word before a dash is a machine\'s only before the original subject; before the writer\'s own words it is a person\'s subject', () => {
+    expect(signals({ subject: 'Vacaciones - Re: IV Inquiry LMA2024044410 Acosta', newText: 'Estoy de vacaciones hasta el 25.' })).toContain('subject:auto');
+    expect(signals({ subject: 'Vacaciones - cancelar turno', newText: 'Estoy de vacaciones en Bariloche hasta el 25 y no vamos a poder asistir: quiero cancelar el turno, caso LMA2024044410.' })).toEqual([]);
+  });
+
+  it('a Chinese subject opening followed by a question is the writer\'s own', () => {
+    expect(signals({ subject: '自动回复？？为什么每次只收到自动回复', newText: '我已经发了三封邮件询问我的案件 GUZ2023077219 的进度，每次都只收到自动回复。' })).toEqual([]);
+    expect(signals({ subject: '自动回复：IV Inquiry GUZ2023077219 Chen', newText: '您好，我正在休假。' })).toContain('subject:auto');
+  });
+});
