@@ -11,7 +11,7 @@ import { lastNameAfter, matchConvention, stripSubjectPrefixes, subjectOpensAs } 
 import { pickCaseNumber } from './case-number.js';
 import { prepareText, type PreparedText } from './normalize-text.js';
 import { scoreIntent } from './score-intent.js';
-import { findEmergency, hasApplicantName, hasContact } from './message-fields.js';
+import { applicantSignsOwnRequest, findEmergency, hasApplicantName, hasContact } from './message-fields.js';
 import { detectLanguage, replyLanguages } from './detect-language.js';
 import { decideOutcome } from './decide.js';
 
@@ -66,7 +66,10 @@ export function classifyMessage(msg: NormalizedMessage, rules: CompiledRules): T
   const senderText = msg.newText.trim().length < SHORT_NEW_TEXT && readsAsForward(msg) ? `${msg.newText}\n${msg.quotedText}` : msg.newText;
   const body = senderText === msg.newText ? newText : prepareText(senderText);
   const preparedSubject = prepareText(subject);
-  const intent = scoreIntent({ subject: preparedSubject, body, hasCaseNumber: caseNumber !== null, thanksOnly: thanksOnly(preparedSubject, senderText, body, rules) }, rules);
+  const intent = scoreIntent(
+    { subject: preparedSubject, body, ownBody: body === newText ? undefined : newText, hasCaseNumber: caseNumber !== null, thanksOnly: thanksOnly(preparedSubject, senderText, body, rules) },
+    rules,
+  );
   const category: Category = convention?.category ?? intent.category;
 
   const problems = new Set<Problem>();
@@ -84,8 +87,13 @@ export function classifyMessage(msg: NormalizedMessage, rules: CompiledRules): T
       if (lastName === null) problems.add('missing_last_name');
     }
     if (category === 'iv_cancellation' || category === 'iv_missed_appointment') {
-      if (!hasContact(senderText, rules.machine.ownAddresses)) problems.add('missing_contact');
-      if (!hasApplicantName(senderText, body, rules.applicantNameLabels)) problems.add('missing_applicant_name');
+      // What the sender forwards or attaches (their appointment confirmation) is theirs to give
+      // staff; a quote in a reply (often our own auto-reply, with its blank form) is not.
+      const forwarded = readsAsForward(msg) && msg.quotedText.trim() !== '' && senderText === msg.newText;
+      const fieldsText = forwarded ? `${msg.newText}\n${msg.quotedText}` : senderText;
+      const fieldsBody = forwarded ? prepareText(fieldsText) : body;
+      if (!hasContact(fieldsText, rules.machine.ownAddresses)) problems.add('missing_contact');
+      if (!hasApplicantName(fieldsText, fieldsBody, rules.applicantNameLabels) && !applicantSignsOwnRequest(msg.newText)) problems.add('missing_applicant_name');
     }
   }
 

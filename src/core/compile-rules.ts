@@ -81,6 +81,7 @@ export function compileRules(post: PostConfig): CompiledRules {
       selfDeclaredBody: compilePhrases(allPhrases(r.machine.selfDeclaredBody)),
       doNotReplyBody: compilePhrases(allPhrases(r.machine.doNotReplyBody)),
       bulkFooterBody: compilePhrases(allPhrases(r.machine.bulkFooterBody)),
+      noticeBody: compilePhrases(allPhrases(r.machine.noticeBody)),
       deviceMailers: compilePhrases(r.machine.deviceMailers),
       awayBody: compilePhrases(allPhrases(r.machine.awayBody)),
       awayMaxChars: r.machine.awayMaxChars,

@@ -108,6 +108,14 @@ export const rulesSchema = z
          */
         bulkFooterBody: phrasesAnyLanguageSchema.default({}),
         /**
+         * A service's templated notice to its customer: an appointment
+         * reminder or confirmation ("Le recordamos su cita", "Dear patient",
+         * "您已预约"), matched on the subject and the text. A weak sign; in a
+         * text of some length with no first person singular it is enough
+         * alone, whatever case number the notice carries.
+         */
+        noticeBody: phrasesAnyLanguageSchema.default({}),
+        /**
          * `X-Mailer` / `User-Agent` of devices and services that mail on
          * their own (scanners, fax and voicemail systems): a strong sign.
          */

@@ -35,6 +35,8 @@ export interface MachineRules {
   doNotReplyBody: PhraseMatcher;
   /** A bulk mail's unsubscribe footer: a weak sign only. */
   bulkFooterBody: PhraseMatcher;
+  /** A service's templated notice to its customer ("Le recordamos su cita"): weak, and counts twice in a text that never says "I". */
+  noticeBody: PhraseMatcher;
   /** `X-Mailer` / `User-Agent` of scanners, fax and voicemail systems. */
   deviceMailers: PhraseMatcher;
   awayBody: PhraseMatcher;
@@ -199,6 +201,12 @@ export function detectMachineSignals(msg: NormalizedMessage, rules: MachineRules
   if (rules.selfDeclaredBody.find(head)) signals.push('body:self-declared');
   if (rules.doNotReplyBody.find(body)) weak.push('body:do-not-reply');
   if (rules.bulkFooterBody.find(body)) weak.push('body:bulk-footer');
+  // A service's notice to its customer (a clinic's reminder, a booking
+  // confirmation) speaks to "you" and as "we", never as "I": in a text of
+  // some length with no first person singular, the notice is a machine's,
+  // whatever case number it carries.
+  const impersonalNotice = (rules.noticeBody.find(body) !== null || rules.noticeBody.find(prepareText(msg.subject)) !== null) && isImpersonal(msg.newText);
+  if (impersonalNotice) weak.push('body:notice', 'text:impersonal');
   const ownText = withoutSubjectEcho(msg.newText, msg.subject);
   const person = rules.personBody.find(body) !== null;
   const away = awayNotice(msg.newText, body, rules);
@@ -217,7 +225,23 @@ export function detectMachineSignals(msg: NormalizedMessage, rules: MachineRules
   // Weak signs add up only when nothing in the text shows a person writing:
   // words only people write, or this post's case number in their own text.
   if (weak.length < 2 || person) return [];
+  if (impersonalNotice) return weak;
   return findCaseNumbers(ownText, NO_PREFIXES).some((c) => rules.casePrefixes.includes(c.prefix)) ? [] : weak;
+}
+
+/** Shorter texts may be a person's terse line; a notice is longer. */
+const IMPERSONAL_MIN_CHARS = 150;
+/**
+ * The first person singular, as people write to a consulate: "yo", "mi",
+ * "I", "my", 我 (not 我们, the voice of a company), and the Spanish verbs
+ * that carry it without a pronoun.
+ */
+const FIRST_PERSON =
+  /(?<![\p{L}])(yo|mi|mis|me|conmigo|i|my|mine|i['’]m|i['’]ve|i['’]d|i['’]ll|quisiera|quiero|queria|necesito|tengo|tenia|soy|estoy|estaba|pude|puedo|podria|escribo|solicito|consulto|agradezco|agradeceria|perdi|falte|envie|mande|recibi|adjunto|pregunto|deseo)(?![\p{L}])|我(?![们們])|本人/iu;
+
+function isImpersonal(text: string): boolean {
+  const t = text.trim();
+  return t.length >= IMPERSONAL_MIN_CHARS && !FIRST_PERSON.test(t.normalize('NFD').replace(/\p{M}/gu, ''));
 }
 
 /** An away notice: its words above the sign-off, in a short text. */

@@ -91,6 +91,24 @@ export function hasApplicantName(text: string, prepared: PreparedText, labels: P
   return namesSomeoneInASentence(text);
 }
 
+/** The writer speaks of their own interview or appointment ("no pude asistir a mi entrevista", "cancel my appointment", "我的面谈"). */
+const OWN_APPOINTMENT =
+  /(?<![\p{L}])(mi|my) (entrevista|cita|turno|interview|appointment|visa interview|immigrant visa interview)(?![\p{L}])|(?<![\p{L}])(no pude|no podre|no voy a poder|i could not|i couldn['’]t|i cannot|i can['’]t|i missed|i was unable to) (asistir|ir|attend|make it|go)(?![\p{L}])|我的(面谈|面談|预约|預約)|我(没能|沒能|未能|错过|錯過|无法|無法)/iu;
+/** A signature line: two to five capitalised (or upper-case) words and nothing else. */
+const SIGNATURE_NAME = /^\s*(\p{Lu}[\p{L}'’-]+)(\s+(de |del |de la |DE |DEL |DE LA )?\p{Lu}[\p{L}'’.-]*){1,4}\s*$/u;
+const SIGNATURE_NAME_HAN = /^\s*\p{Script=Han}{2,4}\s*$/u;
+
+/**
+ * The applicant writes about their own appointment and signs with their
+ * full name: the principal applicant is named. (A petitioner who signs is
+ * not: their request speaks of someone else's interview.)
+ */
+export function applicantSignsOwnRequest(text: string): boolean {
+  if (!OWN_APPOINTMENT.test(text)) return false;
+  const lines = text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean).slice(-6);
+  return lines.some((l) => SIGNATURE_NAME.test(l) || SIGNATURE_NAME_HAN.test(l));
+}
+
 /**
  * "It is not an emergency" is not a plea of one, nor is a conditional
  * ("for urgent matters call...", "en caso de emergencia", "如有急事请致电"),
@@ -113,6 +131,15 @@ const NEGATABLE = ['emergenc', 'urgen', '紧急', '緊急', '急事', 'cirugia',
  */
 const LONG_AGO =
   /\b((\d+|a few|few|several|many|some|two|three|four|five|six|seven|eight|nine|ten|twenty) years? ago|last year|(hace|hara) (\d+|un|unos|varios|muchos|algunos|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|veinte) anos?|el ano pasado)\b|(\d+|[一二两三四五六七八九十几多数]+)年前|去年|前年|早年|(多|几|幾|數|数)年前/u;
+
+/**
+ * The illness is over: a discharge or a recovery stated ("ya me dieron de
+ * alta y me encuentro bien", "she has recovered", "已经出院"). What the text
+ * says before it is history; what follows it ("..., pero ahora está en
+ * terapia intensiva") still pleads.
+ */
+const RECOVERED =
+  /\b(me|le|la|nos|les|lo) (dieron|han dado|dio|dan) (de )?(el )?alta\b|\bya (esta|estoy|estamos|estan) (bien|recuperad[oa]s?|fuera de peligro)\b|\b(se encuentra|me encuentro|nos encontramos) (bien|recuperad[oa]s?|fuera de peligro)\b|\b(esta|estoy|estamos|estan) (recuperad[oa]s?|fuera de peligro)\b|\bse recupero\b|\bme recupere\b|\b(was|were|been|got) discharged\b|\b(has|have|had) (fully )?recovered\b|\b(is|am|are) (fine|well|ok|okay|recovered|out of (the )?hospital) now\b|已经?出院|已经?康复|已经?痊愈|已經?出院|已經?康復/gu;
 
 /**
  * Words that bring a past event back to now ("cancer three years ago, and
@@ -140,6 +167,14 @@ const CLAUSE = /[^，,]+/gu;
  * `year`: the year the message was written (its Date), to read "en 2016" as
  * history; null when unknown.
  */
+/** The text after its last statement of recovery or discharge; the text itself when it has none. */
+function afterRecovery(t: PreparedText): PreparedText {
+  if (!/alta|bien|recuper|discharged|recovered|fine|well|okay|\bok\b|hospital|院|康复|康復|痊愈/u.test(t.text)) return t;
+  let end = -1;
+  for (const m of t.text.matchAll(RECOVERED)) end = (m.index ?? 0) + m[0].length;
+  return end < 0 ? t : prepareText(t.text.slice(end));
+}
+
 export function findEmergency(subject: PreparedText, body: PreparedText, matcher: PhraseMatcher, year: number | null = null): string | null {
   const longAgo = (text: string): boolean => LONG_AGO.test(text) || namesOldYear(text, year);
   const clean = (t: PreparedText): PreparedText => {
@@ -149,7 +184,7 @@ export function findEmergency(subject: PreparedText, body: PreparedText, matcher
     return without === t.text ? t : prepareText(without);
   };
   const find = (t: PreparedText): string | null => {
-    const cleaned = clean(t);
+    const cleaned = afterRecovery(clean(t));
     const hit = matcher.find(cleaned);
     // Only a text that pleads something and dates something long ago is read again, without those sentences.
     if (hit === null || !longAgo(cleaned.text)) return hit;

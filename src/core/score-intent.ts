@@ -24,6 +24,13 @@ export interface IntentInput {
   subject: PreparedText;
   /** Text the sender wrote (new text; the forwarded text when the sender wrote next to nothing). */
   body: PreparedText;
+  /**
+   * The sender's own words when `body` also holds forwarded text. A request
+   * to cancel, move or make up an appointment is the sender's act: it is read
+   * from these and the subject only, never from what is forwarded (an NVC
+   * letter's "if you are unable to attend, reschedule or cancel").
+   */
+  ownBody?: PreparedText;
   hasCaseNumber: boolean;
   /** The sender writes to thank and asks nothing. */
   thanksOnly?: boolean;
@@ -45,9 +52,10 @@ export function scoreIntent(input: IntentInput, rules: CompiledRules): IntentRes
   for (const intent of rules.intents) {
     minScore[intent.category] = intent.minScore;
     let score = 0;
+    const body = IV_REQUESTS.includes(intent.category) ? (input.ownBody ?? input.body) : input.body;
     for (const signal of intent.signals) {
       const inSubject = signal.inSubject ? signal.matcher.count(input.subject, MAX_HITS_PER_SIGNAL) : 0;
-      const inBody = signal.inBody ? signal.matcher.count(input.body, MAX_HITS_PER_SIGNAL) : 0;
+      const inBody = signal.inBody ? signal.matcher.count(body, MAX_HITS_PER_SIGNAL) : 0;
       score += signal.weight * Math.min(MAX_HITS_PER_SIGNAL, inSubject * SUBJECT_FACTOR + inBody);
     }
     if (intent.category === 'iv_inquiry' && input.hasCaseNumber) score += rules.caseNumberWeight;

@@ -220,3 +220,49 @@ describe('what people write, told apart (stress round 8)', () => {
     expect(shouting.problems).toContain('missing_applicant_name');
   });
 });
+
+describe('forwards, notices and recoveries (stress rounds 9 and 10)', () => {
+  const nvcLetter =
+    'Dear XU, HAORAN,\nYour immigrant visa interview has been scheduled.\nCase Number: GUZ2024160028\nIf you are unable to attend your interview, you must contact the Embassy or Consulate to reschedule or cancel your appointment. Failure to attend may delay your case.';
+
+  it('a forwarded letter\'s "reschedule or cancel" is not the sender\'s request; the sender\'s own words are', () => {
+    const asks = classify({ subject: '转发：Interview scheduled', newText: '我收到了下面这封邮件，请问面谈需要带哪些材料？', quotedText: nvcLetter }, guz);
+    expect(asks).toMatchObject({ category: 'iv_inquiry', caseNumber: 'GUZ2024160028' });
+    const cancels = classify({ subject: '转发：Interview scheduled', newText: '请取消这个面谈预约，我们不移民了。', quotedText: nvcLetter }, guz);
+    expect(cancels.category).toBe('iv_cancellation');
+  });
+
+  it('the applicant named in what the sender forwards, or signing a request about their own interview, is named', () => {
+    const forwarded = classify({
+      subject: 'RV: Confirmación de turno',
+      newText: 'Les escribo para cancelar el turno que figura abajo. Cel. 351 612-4400',
+      quotedText: 'Estimado(a) paciente:\nSolicitante principal: Gabriel Hernán Paz\nCaso: LMA2024112093',
+    });
+    expect(forwarded).toMatchObject({ category: 'iv_cancellation', problems: ['nonconforming_subject'] });
+    const signed = classify({ subject: 'Entrevista', newText: 'No pude asistir a mi entrevista del caso LMA2024140022. Solicito una nueva fecha.\n\nJuan Carlos Mendoza Alva\nCelular 956 330 214' });
+    expect(signed).toMatchObject({ category: 'iv_missed_appointment', problems: ['nonconforming_subject'] });
+    // A petitioner's signature under someone else's interview does not name the applicant.
+    const petitioner = classify({ subject: 'Entrevista', newText: 'Mi hijo no pudo asistir a la entrevista del caso LMA2024140022. Pido una nueva fecha.\n\nRosa Alva Torres\nCelular 956 330 214' });
+    expect(petitioner.problems).toContain('missing_applicant_name');
+  });
+
+  it('a stay in hospital that ended is history; what the text says after the recovery still pleads', () => {
+    const over = classify({ subject: 'Missed IV appointment LMA2023188410', newText: 'No pude asistir porque me operaron de emergencia. Ya me dieron de alta el viernes y me encuentro bien. Solicito nueva fecha. Solicitante principal: Luis Ramos. Tel 999 812 004' });
+    expect(over.route?.priority).not.toBe('urgent');
+    const again = classify({ subject: 'Missed IV appointment LMA2023188410', newText: 'Mi madre tuvo un infarto, ya le dieron el alta, pero ahora está en terapia intensiva otra vez. Solicitante principal: Ana Ramos. Tel 999 812 004' });
+    expect(again.route?.priority).toBe('urgent');
+    const okay = classify({ subject: 'IV Inquiry LMA2023188410 Ramos', newText: 'Mi padre tiene cáncer terminal. ¿Está bien si adjunto el certificado médico?' });
+    expect(okay.route?.priority).toBe('urgent');
+  });
+
+  it('business visas in the plural are NIV; a DS-260 or "mi hija me pidió" is an IV matter', () => {
+    expect(classify({ subject: 'Consulta visas de negocios - feria', newText: '¿Existe algún procedimiento para solicitar un turno anticipado por viaje de negocios?' }).category).toBe('niv');
+    const ds260 = classify({ subject: 'RE: Respuesta automática: Estado de mi visa', newText: 'No tengo número de caso, solo el número de confirmación del DS-260. Mi hija me pidió desde Miami, ella es ciudadana americana. ¿Qué número debo poner?' });
+    expect(ds260).toMatchObject({ category: 'iv_inquiry', problems: ['missing_case_number', 'nonconforming_subject'] });
+  });
+
+  it('a payment to someone who said he was from the consulate, and "¿esto es de ustedes?", is a fraud report', () => {
+    const d = classify({ subject: 'Fwd: Constancia de pago', newText: 'Un señor por WhatsApp me dijo que era del consulado y que por 480 soles me daba una cita prioritaria para la visa de turista de mi hija. Le pagué y ya no contesta. ¿Esto es de ustedes?' });
+    expect(d.category).toBe('fraud_report');
+  });
+});

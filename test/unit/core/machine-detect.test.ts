@@ -278,3 +278,17 @@ describe('the long tail of machines, and people who look like them (stress round
     expect(signals({ subject: '自动回复：IV Inquiry GUZ2023077219 Chen', newText: '您好，我正在休假。' })).toContain('subject:auto');
   });
 });
+
+describe('a service\'s notice to its customer (stress round 10)', () => {
+  const reminder = 'Estimado(a) paciente:\n\nLe recordamos su cita para el EXAMEN MÉDICO DE VISA DE INMIGRANTE.\n\nPaciente: ARMANDO CHÁVEZ SALAZAR\nN° de caso NVC: LMA2024120931\nFecha: jueves 19 de noviembre de 2026\n\nSi no puede asistir, llame al (01) 610-4400 con 48 horas de anticipación.';
+
+  it('a clinic\'s reminder that never says "I" is a machine, even with this post\'s case number in it', () => {
+    expect(signals({ from: { address: 'citas@clinica.example', name: 'Citas Clinica' }, subject: 'Recordatorio: examen médico para visa', newText: reminder })).toEqual(['body:notice', 'text:impersonal']);
+    expect(signals({ from: { address: 'tijian@gz-ivmedical.example', name: '' }, subject: '体检预约提醒', newText: '温馨提示：\n\n您已预约移民签证体检，请按时前来。\n受检人：林晓雯\n案件号：GUZ2025018870\n体检日期：2026年11月18日（星期三）上午 7:30\n地点：广州市越秀区寺右新马路111号 移民体检中心\n请空腹前来，携带护照原件、面谈通知信、疫苗接种记录及近期2寸白底照片3张。如需改期，请提前两个工作日致电。' })).toContain('body:notice');
+  });
+
+  it('a person who forwards the reminder, or writes in the first person, is not', () => {
+    expect(signals({ subject: 'RV: Recordatorio de su cita', newText: 'Este recordatorio me llegó tarde y no pude asistir a mi entrevista. Solicito una nueva fecha. Caso LMA2024140022.', quotedText: reminder })).toEqual([]);
+    expect(signals({ subject: 'Confirmación de turno', newText: 'Le recordamos que mi turno era el martes; quisiera confirmar que sigue vigente para el caso LMA2024140022, ya que no recibí ningún correo de ustedes desde octubre.' })).toEqual([]);
+  });
+});
