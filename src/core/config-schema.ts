@@ -111,8 +111,8 @@ export const rulesSchema = z
          * A service's templated notice to its customer: an appointment
          * reminder or confirmation ("Le recordamos su cita", "Dear patient",
          * "您已预约"), matched on the subject and the text. A weak sign; in a
-         * text of some length with no first person singular it is enough
-         * alone, whatever case number the notice carries.
+         * text laid out as a form with no first person singular it is
+         * enough alone, whatever case number the notice carries.
          */
         noticeBody: phrasesAnyLanguageSchema.default({}),
         /**

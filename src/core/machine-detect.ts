@@ -202,9 +202,8 @@ export function detectMachineSignals(msg: NormalizedMessage, rules: MachineRules
   if (rules.doNotReplyBody.find(body)) weak.push('body:do-not-reply');
   if (rules.bulkFooterBody.find(body)) weak.push('body:bulk-footer');
   // A service's notice to its customer (a clinic's reminder, a booking
-  // confirmation) speaks to "you" and as "we", never as "I": in a text of
-  // some length with no first person singular, the notice is a machine's,
-  // whatever case number it carries.
+  // confirmation) speaks to "you" and as "we", never as "I", and is laid out
+  // as a form: then the notice is a machine's, whatever case number it carries.
   const impersonalNotice = (rules.noticeBody.find(body) !== null || rules.noticeBody.find(prepareText(msg.subject)) !== null) && isImpersonal(msg.newText);
   if (impersonalNotice) weak.push('body:notice', 'text:impersonal');
   const ownText = withoutSubjectEcho(msg.newText, msg.subject);
@@ -239,9 +238,19 @@ const IMPERSONAL_MIN_CHARS = 150;
 const FIRST_PERSON =
   /(?<![\p{L}])(yo|mi|mis|me|conmigo|i|my|mine|i['’]m|i['’]ve|i['’]d|i['’]ll|quisiera|quiero|queria|necesito|tengo|tenia|soy|estoy|estaba|pude|puedo|podria|escribo|solicito|consulto|agradezco|agradeceria|perdi|falte|envie|mande|recibi|adjunto|pregunto|deseo)(?![\p{L}])|我(?![们們])|本人/iu;
 
+/** A form's line: a short label, a colon, a value ("Paciente: ...", "Fecha: ...", "受检人：..."). */
+const FIELD_LINE = /^[ \t]*[\p{L}°º#.() ]{2,30}[ \t]*[:：][ \t]*\S/gmu;
+const MIN_FIELD_LINES = 3;
+
+/**
+ * A notice's shape: long enough, laid out as a form (three "label: value"
+ * lines or more), and never in the first person singular. A lawyer's or a
+ * relative's letter is prose, and says "I" or "mi".
+ */
 function isImpersonal(text: string): boolean {
   const t = text.trim();
-  return t.length >= IMPERSONAL_MIN_CHARS && !FIRST_PERSON.test(t.normalize('NFD').replace(/\p{M}/gu, ''));
+  if (t.length < IMPERSONAL_MIN_CHARS || (t.match(FIELD_LINE) ?? []).length < MIN_FIELD_LINES) return false;
+  return !FIRST_PERSON.test(t.normalize('NFD').replace(/\p{M}/gu, ''));
 }
 
 /** An away notice: its words above the sign-off, in a short text. */

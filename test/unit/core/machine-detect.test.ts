@@ -290,5 +290,7 @@ describe('a service\'s notice to its customer (stress round 10)', () => {
   it('a person who forwards the reminder, or writes in the first person, is not', () => {
     expect(signals({ subject: 'RV: Recordatorio de su cita', newText: 'Este recordatorio me llegó tarde y no pude asistir a mi entrevista. Solicito una nueva fecha. Caso LMA2024140022.', quotedText: reminder })).toEqual([]);
     expect(signals({ subject: 'Confirmación de turno', newText: 'Le recordamos que mi turno era el martes; quisiera confirmar que sigue vigente para el caso LMA2024140022, ya que no recibí ningún correo de ustedes desde octubre.' })).toEqual([]);
+    // A lawyer reminding in prose ("les recordamos", no "I") is not a form.
+    expect(signals({ subject: "Recordatorio: caso LMA2024140022", newText: "Estimados señores: Les recordamos que nuestro representado, el señor Pedro Salas, tiene entrevista programada para el 3 de diciembre y que aún no ha recibido la carta de citación. Agradeceremos confirmar la fecha por este medio. Atentamente, Estudio Salas & Asociados" })).toEqual([]);
   });
 });
