@@ -31,6 +31,13 @@ function readsAsForward(msg: NormalizedMessage): boolean {
 
 const SUBJECT = 0;
 
+/** A request scored this high names it in so many words ("cancel my interview", "expedite"), not by a bare "cancel". */
+const SPECIFIC_REQUEST_SCORE = 4;
+
+function isIvRequest(c: Category): boolean {
+  return c === 'iv_cancellation' || c === 'iv_missed_appointment' || c === 'iv_early_appointment';
+}
+
 export function classifyMessage(msg: NormalizedMessage, rules: CompiledRules): TriageDecision {
   const post = rules.post;
   // Full-width letters and digits (`ＩＶ Ｉｎｑｕｉｒｙ ＧＵＺ２０２３...`, typed with a CJK input method) read as ASCII.
@@ -70,13 +77,18 @@ export function classifyMessage(msg: NormalizedMessage, rules: CompiledRules): T
     { subject: preparedSubject, body, ownBody: body === newText ? undefined : newText, hasCaseNumber: caseNumber !== null, thanksOnly: thanksOnly(preparedSubject, senderText, body, rules) },
     rules,
   );
-  const category: Category = convention?.category ?? intent.category;
+  // "IV Inquiry" is the subject people use for everything: a body that asks,
+  // in so many words, to cancel, make up or move an appointment is that
+  // request (under a subject that does not carry its convention).
+  const requestUnderInquiry = convention?.category === 'iv_inquiry' && isIvRequest(intent.category) && (intent.scores[intent.category] ?? 0) >= SPECIFIC_REQUEST_SCORE;
+  const category: Category = requestUnderInquiry ? intent.category : (convention?.category ?? intent.category);
 
   const problems = new Set<Problem>();
   let lastName: string | null = null;
   if (isIvCategory(category)) {
     const caseInSubject = hit !== null && hit.place === SUBJECT;
-    if (!convention || (category === 'iv_inquiry' && caseNumber !== null && !caseInSubject)) {
+    // The inquiry's convention carries the case number: without one in the subject (none valid anywhere, or only in the body) it is broken.
+    if (!convention || requestUnderInquiry || (category === 'iv_inquiry' && !caseInSubject)) {
       problems.add('nonconforming_subject');
     }
     if (caseNumber === null) problems.add('missing_case_number');
@@ -100,7 +112,9 @@ export function classifyMessage(msg: NormalizedMessage, rules: CompiledRules): T
   const year = msg.date ? Number(msg.date.slice(0, 4)) : null;
   const emergency = findEmergency(preparedSubject, body, rules.emergency, year) !== null;
   const sortedProblems = PROBLEMS.filter((p) => problems.has(p)).sort();
-  const outcome = decideOutcome(category, sortedProblems, emergency, post);
+  // A cancellation's emergency (the applicant died, the father is in intensive
+  // care) is the reason to stop, not a plea to hurry: its ticket is not urgent.
+  const outcome = decideOutcome(category, sortedProblems, emergency && category !== 'iv_cancellation', post);
   return {
     ...base,
     category,

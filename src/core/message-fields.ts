@@ -40,7 +40,7 @@ export function hasContact(text: string, ownAddresses: ReadonlySet<string>): boo
  * Ana María Ruiz". Matched without regard to case.
  */
 const NAME_CUE =
-  /(?<![\p{L}])(yo|soy|me llamo|se llama|su nombre es|les escribe|le escribe|titular(?: del caso)?(?: es)?|a nombre de|en nombre de|a favor de|de parte de|(?:mi|nuestro|nuestra|su) (?:hijo|hija|esposo|esposa|marido|madre|padre|mam[aá]|pap[aá]|hermano|hermana|cliente|representad[oa]|sobrin[oa]|niet[oa]|abuel[oa])|i am|i['’]m|my name is|(?:his|her|their|the applicant['’]?s) name is|this is|on behalf of(?: my \w+)?|writing for|(?:my|our) (?:son|daughter|wife|husband|mother|father|brother|sister|client))[\s,:]+((?:el |la )?(?:se[nñ]ora?|se[nñ]orita|sra?\.?|srta\.?|don|do[nñ]a|dra?\.?|mrs?\.?|ms\.?|miss)\s+)?$/iu;
+  /(?<![\p{L}])(yo|soy|me llamo|se llama|su nombre es|les escribe|le escribe|titular(?: del caso)?(?: es)?|a nombre de|en nombre de|a favor de|de parte de|(?:mi|nuestro|nuestra|su) (?:hijo|hija|esposo|esposa|marido|madre|padre|mam[aá]|pap[aá]|hermano|hermana|cliente|representad[oa]|sobrin[oa]|niet[oa]|abuel[oa])|i am|i['’]m|my name is|(?:his|her|their|the applicant['’]?s) name is|this is|on behalf of(?: my \w+)?|writing for|(?:my|our) (?:son|daughter|wife|husband|mother|father|brother|sister|client)|(?:interview|appointment|case|entrevista|cita|turno|caso) (?:for|of|de|del|a nombre de))[\s,:]+((?:el |la )?(?:se[nñ]ora?|se[nñ]orita|sra?\.?|srta\.?|don|do[nñ]a|dra?\.?|mrs?\.?|ms\.?|miss)\s+)?$/iu;
 /** A relative named in Chinese: "我女儿刘晓燕", "我父亲 王建国" (a kinship word, then two to four Han characters). */
 const ZH_RELATIVE_NAME = /(女儿|女兒|儿子|兒子|父亲|父親|母亲|母親|妈妈|媽媽|爸爸|丈夫|妻子|太太|老公|老婆|哥哥|姐姐|弟弟|妹妹|申请人是|申請人是|我是|我叫)[，,：:\s]?([\p{Script=Han}]{2,4})/u;
 /** An honorific names whoever follows it: "Mrs. Flor de María Ccahuana Quispe", "la Sra. Ana Ruiz". */
@@ -49,6 +49,8 @@ const HONORIFIC_BEFORE = /(?<![\p{L}])(se[nñ]ora?|se[nñ]orita|sra?\.|srta\.|do
 const FULL_NAME = /^(\p{Lu}[\p{Ll}'’-]+)(\s+(de |del |de la )?\p{Lu}[\p{Ll}'’-]+){1,4}/u;
 /** The same in capitals ("my mother, TAN SHUFEN"), read only where the writer does not shout throughout. */
 const FULL_NAME_CAPS = /^(\p{Lu}[\p{Lu}'’-]+)(\s+(DE |DEL |DE LA )?\p{Lu}[\p{Lu}'’-]+){1,4}(?![\p{L}])/u;
+/** Capitalised words that name an office, not a person ("la cita del Consulado General"). */
+const NOT_A_NAME = /^(consulado|embajada|consulate|embassy|estados|united|departamento|department|national|nacional|centro|center|secci[oó]n|section|visa|visas|immigrant|inmigrante|u\.?s\.?|ee\.?\s?uu)(?![\p{L}])/iu;
 const CAPITALISED_RUN = /\p{Lu}[\p{L}'’-]+(\s+(de |del |de la |DE |DEL |DE LA )?\p{Lu}[\p{L}'’-]+)+/gu;
 
 /**
@@ -65,7 +67,7 @@ function namesSomeoneInASentence(text: string): boolean {
     for (const w of m[0].matchAll(/\S+/gu)) {
       const start = (m.index ?? 0) + (w.index ?? 0);
       const candidate = text.slice(start, end);
-      if (!FULL_NAME.test(candidate) && !(capsNames && FULL_NAME_CAPS.test(candidate))) continue;
+      if ((!FULL_NAME.test(candidate) && !(capsNames && FULL_NAME_CAPS.test(candidate))) || NOT_A_NAME.test(candidate)) continue;
       const before = text.slice(Math.max(0, start - 40), start);
       if (NAME_CUE.test(before) || HONORIFIC_BEFORE.test(before)) return true;
     }
@@ -130,7 +132,7 @@ const NEGATABLE = ['emergenc', 'urgen', '紧急', '緊急', '急事', 'cirugia',
  * Recent past ("hace tres días", "yesterday") still counts.
  */
 const LONG_AGO =
-  /\b((\d+|a few|few|several|many|some|two|three|four|five|six|seven|eight|nine|ten|twenty) years? ago|last year|(hace|hara) (\d+|un|unos|varios|muchos|algunos|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|veinte) anos?|el ano pasado)\b|(\d+|[一二两三四五六七八九十几多数]+)年前|去年|前年|早年|(多|几|幾|數|数)年前/u;
+  /\b((\d+|a few|few|several|many|some|two|three|four|five|six|seven|eight|nine|ten|twenty) years? ago|last year|(hace|hara) (\d+|un|unos|varios|muchos|algunos|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|veinte) anos?|el ano pasado)\b|(\d+|[一二两三四五六七八九十几多数]+)年前|去年|前年|早年|(多|几|幾|數|数)年前|曾经|曾經|以前(?=[^，。,.]{0,4}(化疗|化療|手术|手術|住院|治疗|治療))/u;
 
 /**
  * The illness is over: a discharge or a recovery stated ("ya me dieron de
@@ -200,5 +202,9 @@ export function findEmergency(subject: PreparedText, body: PreparedText, matcher
       .join('. ');
     return matcher.find(prepareText(recent));
   };
-  return find(subject) ?? find(body);
+  const inBody = find(body);
+  if (inBody !== null) return inBody;
+  // The subject names what the body tells ("父亲去世后…"): when the body's
+  // mentions were all history or negated, so is the subject's.
+  return matcher.find(body) !== null ? null : find(subject);
 }

@@ -52,6 +52,10 @@ const corpora: Corpus[] = [
   },
   // Services' mail about visas, and people who forward it; two 'is this real?' questions read as fraud reports are judgement calls.
   { name: 'round 10', dir: fixtures('round10'), minMessages: 70, categoryFloor: 0.97, missCeiling: 0.04 },
+  // English-speaking petitioners, lawyers, caseworkers, and the US side's machines; a FOIA request naming a case is read as IV.
+  { name: 'round 11', dir: fixtures('round11'), minMessages: 75, categoryFloor: 0.97, missCeiling: 0.03 },
+  // The Chinese-language mailbox as it is; a complaint naming a case is read as IV, and a cancellation is never urgent here.
+  { name: 'round 12', dir: fixtures('round12'), minMessages: 75, categoryFloor: 0.97, missCeiling: 0.04 },
   // A day of each mailbox in realistic proportions; a journalist, a complaint and a stolen student passport are judgement calls.
   { name: 'round 9', dir: fixtures('round9'), minMessages: 80, categoryFloor: 0.95, missCeiling: 0.06 },
   // What people write, every category told apart; four last names are a judgement the labels and the contract differ on.

@@ -266,3 +266,42 @@ describe('forwards, notices and recoveries (stress rounds 9 and 10)', () => {
     expect(d.category).toBe('fraud_report');
   });
 });
+
+describe('English petitioners and the Chinese mailbox (stress rounds 11 and 12)', () => {
+  it('"IV Inquiry" over a body that asks to expedite is an early-appointment request under the wrong subject', () => {
+    const d = classify({ subject: 'IV Inquiry LMA2024090573 Herrera', newText: 'My wife was diagnosed with cancer. I am asking, please, for an expedited interview so she can begin treatment.' });
+    expect(d).toMatchObject({ category: 'iv_early_appointment', lastName: null, problems: ['nonconforming_subject'] });
+    const status = classify({ subject: 'IV Inquiry LMA2024090573 Herrera', newText: 'What is the status of my case? Thank you.' });
+    expect(status).toMatchObject({ category: 'iv_inquiry', lastName: 'Herrera', problems: [] });
+  });
+
+  it('an inquiry whose subject has no valid case number (a letter O for a zero) breaks the convention', () => {
+    const d = classify({ subject: 'IV Inquiry LMA2O24107755 Quispe', newText: 'What is the status of our case LMA2O24107755?' });
+    expect(d.problems).toEqual(['missing_case_number', 'nonconforming_subject']);
+  });
+
+  it('a cancellation because the applicant died is not urgent; the applicant named after "interview for" is named', () => {
+    const d = classify({ subject: 'IV appointment cancellation', newText: 'Please cancel the immigrant visa interview for Valeria Sosa Quiroga, case number LMA2024077301. My mother passed away last week. Phone +1 617 555 0191' });
+    expect(d).toMatchObject({ category: 'iv_cancellation', problems: [], route: { priority: expect.not.stringMatching(/urgent/) } });
+  });
+
+  it('"so you can warn people" and "¿Es real esta página?" report a scam; "听说…，是真的吗？" only asks', () => {
+    expect(classify({ subject: 'Fwd: Your visa fee is overdue', newText: 'My mother-in-law received the attached email and almost paid it. I am forwarding it so you can warn people.' }, guz).category).toBe('fraud_report');
+    expect(classify({ subject: 'Formulario', newText: '¿Es real esta página? Me cobran 200 dólares por llenar el formulario de visa de turista.' }).category).toBe('fraud_report');
+    expect(classify({ subject: 'DV抽签问题', newText: '请问中国大陆出生的人可以参加DV绿卡抽签吗？听说可以用配偶的出生地参加，是真的吗？' }, guz).category).toBe('dv_lottery');
+    expect(classify({ subject: '转发：中奖通知', newText: '这封邮件是真的吗？说我中了绿卡。' }, guz).category).toBe('fraud_report');
+  });
+
+  it('Chinese: 提早面試 is early, 迟到被拒 is missed, a medical exam cancelled is not an appointment cancellation', () => {
+    expect(classify({ subject: '【緊急】提早面試申請', newText: '我阿爸病危，想申請提早面試。案件編號：GUZ2024052468' }, guz)).toMatchObject({ category: 'iv_early_appointment', route: { priority: 'urgent' } });
+    expect(classify({ subject: '面谈迟到被拒绝入内，怎么办', newText: '我今天早上面谈迟到了40分钟，保安说不能进。案件号: GUZ2025005566' }, guz).category).toBe('iv_missed_appointment');
+    expect(classify({ subject: 'F2A 面谈排期问题', newText: '案件号 GUZ2024066432。请问什么时候能安排面谈？我之前预约的体检取消了，要不要重新约？' }, guz).category).toBe('iv_inquiry');
+  });
+
+  it('an illness the text dates in the past, in the body or only named in the subject, is not a plea', () => {
+    const chemo = classify({ subject: 'IV Inquiry GUZ2023088123 ZHAO', newText: '我2023年得过乳腺癌，做过化疗，现在已经康复两年多了。请问体检时以前化疗的记录要不要翻译？' }, guz);
+    expect(chemo.route?.priority).not.toBe('urgent');
+    const died = classify({ subject: '关于申请人父亲去世后案件能否继续的咨询', newText: '我父亲于2019年3月在美国因病去世。请问现在案件是否还有效？案件号：GUZ2019054321' }, guz);
+    expect(died.route?.priority).not.toBe('urgent');
+  });
+});

@@ -294,3 +294,12 @@ describe('a service\'s notice to its customer (stress round 10)', () => {
     expect(signals({ subject: "Recordatorio: caso LMA2024140022", newText: "Estimados señores: Les recordamos que nuestro representado, el señor Pedro Salas, tiene entrevista programada para el 3 de diciembre y que aún no ha recibido la carta de citación. Agradeceremos confirmar la fecha por este medio. Atentamente, Estudio Salas & Asociados" })).toEqual([]);
   });
 });
+
+describe('gateways and alerts (stress rounds 11 and 12)', () => {
+  it('a phone\'s driving auto-reply and a bank\'s transaction alert are machines', () => {
+    expect(signals({ subject: '', newText: "I'm driving right now - I'll get back to you later. (Auto-reply)\n\nSent from my T-Mobile 5G Device" })).toContain('body:self-declared');
+    expect(signals({ subject: '招商银行信用卡交易提醒', newText: '尊敬的客户：您尾号8812的信用卡于11月13日消费 USD 205.00。如非本人操作，请致电95555。' })).toContain('body:self-declared');
+    // A person who writes "(automatic reply)" in a sentence is not.
+    expect(signals({ subject: 'Re: your message', newText: 'Your message (automatic reply) says to wait, but it has been six months. Case LMA2024090573.' })).toEqual([]);
+  });
+});
