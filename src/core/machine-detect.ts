@@ -132,7 +132,7 @@ const SUBJECT_TAIL_UNTIL = /^\s*(until|till|through|thru|returning|back on|hasta
  * long the signature and the legal text below.
  */
 const SIGN_OFF =
-  /^[ \t]*(--|_{5,}|-{5,}|((best|kind|warm|many)\s+)?regards|sincerely|cheers|thanks|thank you|atentamente|saludos( cordiales)?|cordialmente|cordiales saludos|un (cordial )?saludo|gracias|muchas gracias|此致|祝好|顺祝商祺|谢谢|mit freundlichen gr(ü|ue)(ß|ss)en|cordialement|atenciosamente|cumprimentos|distinti saluti|met vriendelijke groet(en)?)[ \t]*[,.!]?[ \t]*$|^[ \t]*(aviso de confidencialidad|aviso legal|nota de confidencialidad|confidentiality notice|confidential|disclaimer|免责声明|保密声明)\b/imu;
+  /^[ \t]*(--|_{5,}|-{5,}|((best|kind|warm|many)\s+)?regards|sincerely|cheers|thanks|thank you|atentamente|saludos( cordiales)?|cordialmente|cordiales saludos|un (cordial )?saludo|gracias|muchas gracias|此致|祝好|顺祝商祺|谢谢|mit freundlichen gr(ü|ue)(ß|ss)en|cordialement|atenciosamente|cumprimentos|distinti saluti|met vriendelijke groet(en)?)[ \t]*[,.!，。！]?[ \t]*$|^[ \t]*(aviso de confidencialidad|aviso legal|nota de confidencialidad|confidentiality notice|confidential|disclaimer|免责声明|保密声明)\b/imu;
 /** `Name <local@domain>` or a bare address, for the Sender and Return-Path headers. */
 const HEADER_ADDRESS = /<?\s*([^\s<>"@]+)@[^\s<>"@]+?\s*>?\s*$/;
 
@@ -198,7 +198,13 @@ export function detectMachineSignals(msg: NormalizedMessage, rules: MachineRules
   if (rules.bounceBody.find(body) || rules.bounceLines.find(lines)) signals.push('body:bounce');
   // Only the opening counts: a self-declaration deep in a long text is more likely quoted.
   const head = body.text.length <= SELF_DECLARED_WITHIN ? body : prepareNormalized(body.text.slice(0, SELF_DECLARED_WITHIN));
-  if (rules.selfDeclaredBody.find(head)) signals.push('body:self-declared');
+  if (rules.selfDeclaredBody.find(head)) {
+    // A corporate footer under a person's own words ("This message was sent
+    // from an unmonitored mailbox", "本邮件由系统自动发送") is the gateway's
+    // boilerplate, not the writer's: only a weak sign there.
+    if (declaredOnlyInFooter(msg.newText, rules)) weak.push('body:self-declared-footer');
+    else signals.push('body:self-declared');
+  }
   if (rules.doNotReplyBody.find(body)) weak.push('body:do-not-reply');
   if (rules.bulkFooterBody.find(body)) weak.push('body:bulk-footer');
   // A service's notice to its customer (a clinic's reminder, a booking
@@ -251,6 +257,18 @@ function isImpersonal(text: string): boolean {
   const t = text.trim();
   if (t.length < IMPERSONAL_MIN_CHARS || (t.match(FIELD_LINE) ?? []).length < MIN_FIELD_LINES) return false;
   return !FIRST_PERSON.test(t.normalize('NFD').replace(/\p{M}/gu, ''));
+}
+
+/**
+ * Whether a self-declaration stands only below the sign-off or legal notice,
+ * under text written in the first person singular.
+ */
+function declaredOnlyInFooter(raw: string, rules: MachineRules): boolean {
+  const end = SIGN_OFF.exec(raw);
+  if (!end || end.index === 0) return false;
+  const top = raw.slice(0, end.index);
+  if (rules.selfDeclaredBody.find(prepareText(top)) !== null) return false;
+  return FIRST_PERSON.test(top.normalize('NFD').replace(/\p{M}/gu, ''));
 }
 
 /** An away notice: its words above the sign-off, in a short text. */

@@ -42,16 +42,24 @@ export function hasContact(text: string, ownAddresses: ReadonlySet<string>): boo
 const NAME_CUE =
   /(?<![\p{L}])(yo|soy|me llamo|se llama|su nombre es|les escribe|le escribe|titular(?: del caso)?(?: es)?|a nombre de|en nombre de|a favor de|de parte de|(?:mi|nuestro|nuestra|su) (?:hijo|hija|esposo|esposa|marido|madre|padre|mam[aá]|pap[aá]|hermano|hermana|cliente|representad[oa]|sobrin[oa]|niet[oa]|abuel[oa])|i am|i['’]m|my name is|(?:his|her|their|the applicant['’]?s) name is|this is|on behalf of(?: my \w+)?|writing for|(?:my|our) (?:son|daughter|wife|husband|mother|father|brother|sister|client)|(?:interview|appointment|case|entrevista|cita|turno|caso) (?:for|of|de|del|a nombre de))[\s,:]+((?:el |la )?(?:se[nñ]ora?|se[nñ]orita|sra?\.?|srta\.?|don|do[nñ]a|dra?\.?|mrs?\.?|ms\.?|miss)\s+)?$/iu;
 /** A relative named in Chinese: "我女儿刘晓燕", "我父亲 王建国" (a kinship word, then two to four Han characters). */
-const ZH_RELATIVE_NAME = /(女儿|女兒|儿子|兒子|父亲|父親|母亲|母親|妈妈|媽媽|爸爸|丈夫|妻子|太太|老公|老婆|哥哥|姐姐|弟弟|妹妹|申请人是|申請人是|我是|我叫)[，,：:\s]?([\p{Script=Han}]{2,4})/u;
+const ZH_RELATIVE_NAME = /(女儿|女兒|儿子|兒子|父亲|父親|母亲|母親|妈妈|媽媽|爸爸|丈夫|妻子|太太|老公|老婆|哥哥|姐姐|弟弟|妹妹|申请人是|申請人是|我是|我叫|本人)[，,：:\s]?([\p{Script=Han}]{2,4})/u;
 /** An honorific names whoever follows it: "Mrs. Flor de María Ccahuana Quispe", "la Sra. Ana Ruiz". */
 const HONORIFIC_BEFORE = /(?<![\p{L}])(se[nñ]ora?|se[nñ]orita|sra?\.|srta\.|don|do[nñ]a|mrs?\.|ms\.|miss)\s+$/iu;
 /** Two to five capitalised words: a full name as people write it. */
-const FULL_NAME = /^(\p{Lu}[\p{Ll}'’-]+)(\s+(de |del |de la )?\p{Lu}[\p{Ll}'’-]+){1,4}/u;
+const FULL_NAME = /^(\p{Lu}[\p{Ll}'’-]+),?(\s+(de |del |de la )?\p{Lu}[\p{Ll}'’-]+){1,4}/u;
 /** The same in capitals ("my mother, TAN SHUFEN"), read only where the writer does not shout throughout. */
 const FULL_NAME_CAPS = /^(\p{Lu}[\p{Lu}'’-]+)(\s+(DE |DEL |DE LA )?\p{Lu}[\p{Lu}'’-]+){1,4}(?![\p{L}])/u;
+/** The writer says they are the petitioner (the sponsor), not the applicant. */
+const PETITIONER_SELF = /(?<![\p{L}])(soy (el|la) peticionari[oa]|soy (el|la) peticionante|peticionari[oa](?![\p{L}])|peticionante(?![\p{L}])|i['’]?m the (u\.?s\.? citizen )?petitioner|i am the (u\.?s\.? citizen )?petitioner|(as|being) (the )?petitioner)|我是(担保人|擔保人)/iu;
+/** Labels of the writer's own name ("Mi nombre es ..."): the petitioner's, when the writer is the petitioner. */
+const SELF_LABEL = /^(mi nombre es|my name is|我叫|我的名字)$/u;
+/** A self-introduction's cue: the name after it is the writer's own. */
+const SELF_CUE = /(?<![\p{L}])(yo|soy|me llamo|mi nombre es|les escribe|le escribe|i am|i['’]m|my name is|this is)[\s,:]+$/iu;
+
 /** Capitalised words that name an office, not a person ("la cita del Consulado General"). */
 const NOT_A_NAME = /^(consulado|embajada|consulate|embassy|estados|united|departamento|department|national|nacional|centro|center|secci[oó]n|section|visa|visas|immigrant|inmigrante|u\.?s\.?|ee\.?\s?uu)(?![\p{L}])/iu;
-const CAPITALISED_RUN = /\p{Lu}[\p{L}'’-]+(\s+(de |del |de la |DE |DEL |DE LA )?\p{Lu}[\p{L}'’-]+)+/gu;
+// "Huenchumil, Rosa Ester": a surname, a comma, the given names.
+const CAPITALISED_RUN = /\p{Lu}[\p{L}'’-]+,?(\s+(de |del |de la |DE |DEL |DE LA )?\p{Lu}[\p{L}'’-]+)+/gu;
 
 /**
  * A full name right after a cue: at least two capitalised words. The cue
@@ -59,6 +67,8 @@ const CAPITALISED_RUN = /\p{Lu}[\p{L}'’-]+(\s+(de |del |de la |DE |DEL |DE LA 
  * every word of a run is tried as the name's first.
  */
 function namesSomeoneInASentence(text: string): boolean {
+  // The petitioner introducing themself ("Soy Raúl Medina, peticionario") does not name the applicant.
+  const petitioner = PETITIONER_SELF.test(text);
   const zh = ZH_RELATIVE_NAME.exec(text);
   if (zh && !/^(的|在|和|已|也|是|要|将|將|会|會|因|于|於|原|今|明|昨|现|現|目|一|不|没|沒|无|無|很|都|从|從)/u.test(zh[2] ?? '')) return true;
   const capsNames = /\p{Ll}{3}/u.test(text);
@@ -69,6 +79,7 @@ function namesSomeoneInASentence(text: string): boolean {
       const candidate = text.slice(start, end);
       if ((!FULL_NAME.test(candidate) && !(capsNames && FULL_NAME_CAPS.test(candidate))) || NOT_A_NAME.test(candidate)) continue;
       const before = text.slice(Math.max(0, start - 40), start);
+      if (petitioner && SELF_CUE.test(before)) continue;
       if (NAME_CUE.test(before) || HONORIFIC_BEFORE.test(before)) return true;
     }
   }
@@ -82,10 +93,11 @@ function namesSomeoneInASentence(text: string): boolean {
  */
 export function hasApplicantName(text: string, prepared: PreparedText, labels: PhraseMatcher): boolean {
   if (!labels.find(prepared)) return namesSomeoneInASentence(text);
+  const petitioner = PETITIONER_SELF.test(text);
   for (const line of text.split(/\r?\n/)) {
     const normalized = normalizeForMatch(line);
     const label = labels.find(prepareNormalized(normalized));
-    if (!label) continue;
+    if (!label || (petitioner && SELF_LABEL.test(label))) continue;
     const at = normalized.indexOf(normalizeForMatch(label).replace(/^\/|\/$/g, ''));
     const after = at >= 0 ? normalized.slice(at + normalizeForMatch(label).length) : normalized;
     if (/\p{L}{2,}/u.test(after.replace(/^[\s:：,-]*(es|is|是|为|:)?\s*/u, ''))) return true;
@@ -95,7 +107,7 @@ export function hasApplicantName(text: string, prepared: PreparedText, labels: P
 
 /** The writer speaks of their own interview or appointment ("no pude asistir a mi entrevista", "cancel my appointment", "我的面谈"). */
 const OWN_APPOINTMENT =
-  /(?<![\p{L}])(mi|my) (entrevista|cita|turno|interview|appointment|visa interview|immigrant visa interview)(?![\p{L}])|(?<![\p{L}])(no pude|no podre|no voy a poder|i could not|i couldn['’]t|i cannot|i can['’]t|i missed|i was unable to) (asistir|ir|attend|make it|go)(?![\p{L}])|我的(面谈|面談|预约|預約)|我(没能|沒能|未能|错过|錯過|无法|無法)/iu;
+  /(?<![\p{L}])(mi|my) (entrevista|cita|turno|interview|appointment|visa interview|immigrant visa interview)(?![\p{L}])|(?<![\p{L}])(no pude|no podre|no voy a poder|i could not|i couldn['’]t|i cannot|i can['’]t|i missed|i was unable to) (asistir|ir|attend|make it|go)(?![\p{L}])|(?<![\p{L}])(tenia|tuve|tengo) (la|mi) (entrevista|cita|turno)(?![\p{L}])|(?<![\p{L}])no me (dejaron|dejan) (pasar|entrar|ingresar)(?![\p{L}])|我的(面谈|面談|预约|預約)|我(没能|沒能|未能|错过|錯過|无法|無法)/iu;
 /** A signature line: two to five capitalised (or upper-case) words and nothing else. */
 const SIGNATURE_NAME = /^\s*(\p{Lu}[\p{L}'’-]+)(\s+(de |del |de la |DE |DEL |DE LA )?\p{Lu}[\p{L}'’.-]*){1,4}\s*$/u;
 const SIGNATURE_NAME_HAN = /^\s*\p{Script=Han}{2,4}\s*$/u;
@@ -106,7 +118,7 @@ const SIGNATURE_NAME_HAN = /^\s*\p{Script=Han}{2,4}\s*$/u;
  * not: their request speaks of someone else's interview.)
  */
 export function applicantSignsOwnRequest(text: string): boolean {
-  if (!OWN_APPOINTMENT.test(text)) return false;
+  if (!OWN_APPOINTMENT.test(text.normalize('NFD').replace(/\p{M}/gu, ''))) return false;
   const lines = text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean).slice(-6);
   return lines.some((l) => SIGNATURE_NAME.test(l) || SIGNATURE_NAME_HAN.test(l));
 }
@@ -169,11 +181,17 @@ const CLAUSE = /[^，,]+/gu;
  * `year`: the year the message was written (its Date), to read "en 2016" as
  * history; null when unknown.
  */
+const NOT_YET = /\b(until|till|when|once|before|hasta que|cuando|para que|apenas|en cuanto|una vez que|antes de que|despues de que)\s+(\S+\s+){0,2}$/u;
+
 /** The text after its last statement of recovery or discharge; the text itself when it has none. */
 function afterRecovery(t: PreparedText): PreparedText {
   if (!/alta|bien|recuper|discharged|recovered|fine|well|okay|\bok\b|hospital|院|康复|康復|痊愈/u.test(t.text)) return t;
   let end = -1;
-  for (const m of t.text.matchAll(RECOVERED)) end = (m.index ?? 0) + m[0].length;
+  for (const m of t.text.matchAll(RECOVERED)) {
+    // "hasta que me recupere", "until she has recovered": a recovery to come, not one that happened.
+    if (NOT_YET.test(t.text.slice(Math.max(0, (m.index ?? 0) - 30), m.index))) continue;
+    end = (m.index ?? 0) + m[0].length;
+  }
   return end < 0 ? t : prepareText(t.text.slice(end));
 }
 

@@ -54,6 +54,20 @@ const corpora: Corpus[] = [
   { name: 'round 10', dir: fixtures('round10'), minMessages: 70, categoryFloor: 0.97, missCeiling: 0.04 },
   // English-speaking petitioners, lawyers, caseworkers, and the US side's machines; a FOIA request naming a case is read as IV.
   { name: 'round 11', dir: fixtures('round11'), minMessages: 75, categoryFloor: 0.97, missCeiling: 0.03 },
+  // The fields staff need, as Spanish speakers give them.
+  { name: 'round 14', dir: fixtures('round14'), minMessages: 75, categoryFloor: 0.98, missCeiling: 0.03 },
+  {
+    // The border between machine and person, where a mistake starts a loop or silences someone.
+    name: 'round 13',
+    dir: fixtures('round13'),
+    minMessages: 70,
+    categoryFloor: 0.97,
+    missCeiling: 0.03,
+    overruled: {
+      'LMA/p04-es-pastes-our-automatic-text-in-full-adds-one-line.eml':
+        'an automatic reply pasted whole as the message\'s own text, one line below it: its opening "Este es un mensaje automático" is read as the message\'s own declaration',
+    },
+  },
   // The Chinese-language mailbox as it is; a complaint naming a case is read as IV, and a cancellation is never urgent here.
   { name: 'round 12', dir: fixtures('round12'), minMessages: 75, categoryFloor: 0.97, missCeiling: 0.04 },
   // A day of each mailbox in realistic proportions; a journalist, a complaint and a stolen student passport are judgement calls.

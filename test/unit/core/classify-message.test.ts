@@ -305,3 +305,28 @@ describe('English petitioners and the Chinese mailbox (stress rounds 11 and 12)'
     expect(died.route?.priority).not.toBe('urgent');
   });
 });
+
+describe('the fields staff need, as Spanish speakers give them (stress round 14)', () => {
+  it('a case-number label with an invalid number still makes it an IV question', () => {
+    expect(classify({ subject: 'Estado de mi visa', newText: 'Quisiera saber el estado de mi visa.\nN° de caso: LMA2O24077310\nNombre: Ruth Mendoza' })).toMatchObject({ category: 'iv_inquiry', problems: ['missing_case_number', 'nonconforming_subject'] });
+  });
+
+  it('missed, cancelled and moved in everyday Spanish', () => {
+    expect(classify({ subject: 'Cita perdida LMA2024102236', newText: 'Soy Kevin Quispe Huarcaya, el solicitante. Ayer llegué tarde y no me dejaron pasar. Mi teléfono es (01) 265-4321.' }).category).toBe('iv_missed_appointment');
+    expect(classify({ subject: 'Desistimiento', newText: 'Desistimos del turno a nombre de Huenchumil, Rosa Ester, caso LMA2024066781. Cel 987 654 321' })).toMatchObject({ category: 'iv_cancellation', problems: ['nonconforming_subject'] });
+    expect(classify({ subject: 'Postergar entrevista', newText: 'Mi entrevista es el 18/11 pero tengo examen final. ¿Es posible postergarla para diciembre? Caso: LMA2024098123' }).category).toBe('iv_early_appointment');
+    expect(classify({ subject: 'Hola', newText: 'Mi entrevista está programada para marzo (caso LMA2024110987). ¿Habría forma de adelantarla?' }).category).toBe('iv_early_appointment');
+  });
+
+  it('the petitioner introducing themself does not name the applicant; the applicant after a relative does', () => {
+    const self = classify({ subject: 'IV Appointment Cancellation', newText: 'Soy Marcelo Bianchi, el peticionante. Les pido cancelar el turno de mi esposa, caso LMA2024094455. Mi correo: marcelo.bianchi@outlook.com' });
+    expect(self.problems).toContain('missing_applicant_name');
+    const named = classify({ subject: 'IV Appointment Cancellation', newText: 'Soy el peticionario. Les pido cancelar el turno de mi esposa Lucía Benítez Paz, caso LMA2024094455. Mi correo: mb@outlook.com' });
+    expect(named.problems).toEqual([]);
+  });
+
+  it('"hasta que me recupere" is a recovery to come: the surgery still pleads', () => {
+    const d = classify({ subject: 'Postergación de entrevista por cirugía', newText: 'Caso: LMA2024064410. Me detectaron un tumor y me operan el 27 de noviembre. Necesito postergar la entrevista hasta que me recupere.' });
+    expect(d.route?.priority).toBe('urgent');
+  });
+});

@@ -303,3 +303,20 @@ describe('gateways and alerts (stress rounds 11 and 12)', () => {
     expect(signals({ subject: 'Re: your message', newText: 'Your message (automatic reply) says to wait, but it has been six months. Case LMA2024090573.' })).toEqual([]);
   });
 });
+
+describe('machines that sound personal, people with machine footers (stress round 13)', () => {
+  it('a challenge-response, a canned acknowledgement and a Chinese away notice in a reply are machines', () => {
+    expect(signals({ subject: 'Re: RE: Early appointment LMA2025020202', newText: 'Hola, soy Jorge. Recibo demasiado correo no deseado, así que mi buzón solo acepta mensajes de remitentes verificados. Para que su mensaje llegue, haga clic aquí: https://verificar.example/c/7Q' })).toContain('body:self-declared');
+    expect(signals({ subject: 'Gracias por escribirnos', newText: '¡Hola! Gracias por escribirnos. Ya recibimos tu mensaje y una de nosotras te va a responder dentro de las próximas 48 horas.' })).toContain('body:self-declared');
+    expect(signals({ subject: 'Re: RE: IV Inquiry GUZ2024052233 Chen', inReplyTo: '<ack@state.example>', newText: '您好，我这几天在外地出差，回来后第一时间回复您。\n\n陈志强' })).toContain('body:away');
+  });
+
+  it('a corporate footer that says "sent from an unmonitored mailbox" under a person\'s own words is only a weak sign', () => {
+    const text = 'I am the HR manager of the petitioning employer (EB-3, case LMA2024061234). Could you tell us whether an interview date has been scheduled?\n\nThank you,\nGabriela Ortiz-Vance\n\n--\nThis message was sent from an unmonitored mailbox. Please do not reply to this e-mail; replies are not read.';
+    expect(signals({ subject: 'Status request LMA2024061234', newText: text })).toEqual([]);
+    const zh = '您好，我是案件 LMA2024072258 的主申请人许丽华。请问护照一般多久可以寄回？\n\n谢谢！\n\n许丽华\n---\n本邮件由系统自动发送，请勿直接回复。';
+    expect(signals({ subject: '咨询签证进度 LMA2024072258 许', newText: zh })).toEqual([]);
+    // The same declaration as the message's own opening is a machine's.
+    expect(signals({ subject: '通知', newText: '本邮件由系统自动发送，请勿直接回复。\n\n您的订单已发货。' })).toContain('body:self-declared');
+  });
+});
