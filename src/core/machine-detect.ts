@@ -256,7 +256,7 @@ const MIN_FIELD_LINES = 3;
 function isImpersonal(text: string): boolean {
   const t = text.trim();
   if (t.length < IMPERSONAL_MIN_CHARS || (t.match(FIELD_LINE) ?? []).length < MIN_FIELD_LINES) return false;
-  return !FIRST_PERSON.test(t.normalize('NFD').replace(/\p{M}/gu, ''));
+  return !FIRST_PERSON.test(normalizeForMatch(t));
 }
 
 /**
@@ -268,7 +268,7 @@ function declaredOnlyInFooter(raw: string, rules: MachineRules): boolean {
   if (!end || end.index === 0) return false;
   const top = raw.slice(0, end.index);
   if (rules.selfDeclaredBody.find(prepareText(top)) !== null) return false;
-  return FIRST_PERSON.test(top.normalize('NFD').replace(/\p{M}/gu, ''));
+  return FIRST_PERSON.test(normalizeForMatch(top));
 }
 
 /** An away notice: its words above the sign-off, in a short text. */

@@ -49,8 +49,12 @@ const HONORIFIC_BEFORE = /(?<![\p{L}])(se[nñ]ora?|se[nñ]orita|sra?\.|srta\.|do
 const FULL_NAME = /^(\p{Lu}[\p{Ll}'’-]+),?(\s+(de |del |de la )?\p{Lu}[\p{Ll}'’-]+){1,4}/u;
 /** The same in capitals ("my mother, TAN SHUFEN"), read only where the writer does not shout throughout. */
 const FULL_NAME_CAPS = /^(\p{Lu}[\p{Lu}'’-]+)(\s+(DE |DEL |DE LA )?\p{Lu}[\p{Lu}'’-]+){1,4}(?![\p{L}])/u;
-/** The writer says they are the petitioner (the sponsor), not the applicant. */
-const PETITIONER_SELF = /(?<![\p{L}])(soy (el|la) peticionari[oa]|soy (el|la) peticionante|peticionari[oa](?![\p{L}])|peticionante(?![\p{L}])|i['’]?m the (u\.?s\.? citizen )?petitioner|i am the (u\.?s\.? citizen )?petitioner|(as|being) (the )?petitioner)|我是(担保人|擔保人)/iu;
+/**
+ * The writer introduces themself as the petitioner (the sponsor), not the
+ * applicant: "Soy Raúl Medina, peticionario", "I'm the petitioner". A
+ * petitioner merely mentioned ("mi esposo, el peticionario") is not this.
+ */
+const PETITIONER_SELF = /(?<![\p{L}])((soy|yo)(?![\p{L}])[^.!?\n]{0,60}?(?<![\p{L}])(el |la )?(peticionari[oa]|peticionante)|i['’]?m the (u\.?s\.? citizen )?petitioner|i am the (u\.?s\.? citizen )?petitioner)(?![\p{L}])|我是(担保人|擔保人)/iu;
 /** Labels of the writer's own name ("Mi nombre es ..."): the petitioner's, when the writer is the petitioner. */
 const SELF_LABEL = /^(mi nombre es|my name is|我叫|我的名字)$/u;
 /** A self-introduction's cue: the name after it is the writer's own. */
@@ -118,7 +122,7 @@ const SIGNATURE_NAME_HAN = /^\s*\p{Script=Han}{2,4}\s*$/u;
  * not: their request speaks of someone else's interview.)
  */
 export function applicantSignsOwnRequest(text: string): boolean {
-  if (!OWN_APPOINTMENT.test(text.normalize('NFD').replace(/\p{M}/gu, ''))) return false;
+  if (!OWN_APPOINTMENT.test(normalizeForMatch(text))) return false;
   const lines = text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean).slice(-6);
   return lines.some((l) => SIGNATURE_NAME.test(l) || SIGNATURE_NAME_HAN.test(l));
 }
@@ -176,11 +180,7 @@ function namesOldYear(text: string, year: number | null): boolean {
 const SENTENCE = /[^.!?;\n。！？；]+/gu;
 const CLAUSE = /[^，,]+/gu;
 
-/**
- * The first emergency phrase pleaded in the subject or the text, or null.
- * `year`: the year the message was written (its Date), to read "en 2016" as
- * history; null when unknown.
- */
+/** Words before a recovery that put it in the future: "hasta que me recupere", "until she has recovered". */
 const NOT_YET = /\b(until|till|when|once|before|hasta que|cuando|para que|apenas|en cuanto|una vez que|antes de que|despues de que)\s+(\S+\s+){0,2}$/u;
 
 /** The text after its last statement of recovery or discharge; the text itself when it has none. */
@@ -188,13 +188,17 @@ function afterRecovery(t: PreparedText): PreparedText {
   if (!/alta|bien|recuper|discharged|recovered|fine|well|okay|\bok\b|hospital|院|康复|康復|痊愈/u.test(t.text)) return t;
   let end = -1;
   for (const m of t.text.matchAll(RECOVERED)) {
-    // "hasta que me recupere", "until she has recovered": a recovery to come, not one that happened.
     if (NOT_YET.test(t.text.slice(Math.max(0, (m.index ?? 0) - 30), m.index))) continue;
     end = (m.index ?? 0) + m[0].length;
   }
-  return end < 0 ? t : prepareText(t.text.slice(end));
+  return end < 0 ? t : prepareNormalized(t.text.slice(end));
 }
 
+/**
+ * The first emergency phrase pleaded in the subject or the text, or null.
+ * `year`: the year the message was written (its Date), to read "en 2016" as
+ * history; null when unknown.
+ */
 export function findEmergency(subject: PreparedText, body: PreparedText, matcher: PhraseMatcher, year: number | null = null): string | null {
   const longAgo = (text: string): boolean => LONG_AGO.test(text) || namesOldYear(text, year);
   const clean = (t: PreparedText): PreparedText => {

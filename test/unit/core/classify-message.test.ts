@@ -330,3 +330,10 @@ describe('the fields staff need, as Spanish speakers give them (stress round 14)
     expect(d.route?.priority).toBe('urgent');
   });
 });
+
+describe('the petitioner merely mentioned', () => {
+  it('the applicant who introduces herself is named, even when the petitioner is mentioned too', () => {
+    const d = classify({ subject: 'IV Appointment Cancellation', newText: 'Soy Ana Pérez Ruiz, la solicitante. Mi esposo, el peticionario, ya no vive en Estados Unidos. Cancelen mi turno del caso LMA2024094455. Cel 987 654 321' });
+    expect(d).toMatchObject({ category: 'iv_cancellation', problems: [] });
+  });
+});
