@@ -18,6 +18,7 @@
  */
 import { isUtf8 } from 'node:buffer';
 import iconv from 'iconv-lite';
+import libmime from 'libmime';
 
 /** A part tree deeper than this (hostile nesting) is left as it is below that depth. */
 const MAX_DEPTH = 16;
@@ -246,16 +247,17 @@ function partRanges(raw: Buffer, bodyStart: number, end: number, boundary: strin
   return ranges;
 }
 
-/** Content-Type of a header block: lower-case type and parameters (unquoted, names lower-case). Default text/plain. */
+/**
+ * Content-Type of a header block: lower-case type and parameters (names
+ * lower-case), read by libmime (quoting and RFC 2231 continuations such as
+ * `boundary*0=...; boundary*1=...`). Default text/plain.
+ */
 function parseContentType(header: string): ContentType {
   const m = /^content-type:[ \t]*([^\r\n]*(?:\r?\n[ \t][^\r\n]*)*)/im.exec(header);
-  const value = (m?.[1] ?? 'text/plain').replace(/\r?\n[ \t]+/g, ' ');
-  const [type = 'text/plain', ...rest] = value.split(';');
+  const parsed = libmime.parseHeaderValue((m?.[1] ?? 'text/plain').replace(/\r?\n[ \t]+/g, ' '));
   const params = new Map<string, string>();
-  for (const p of rest.join(';').matchAll(/([\w*.-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^;\s]+))/g)) {
-    params.set((p[1] ?? '').toLowerCase(), (p[2] ?? p[3] ?? '').replace(/\\(.)/g, '$1'));
-  }
-  return { type: type.trim().toLowerCase() || 'text/plain', params };
+  for (const [name, value] of Object.entries(parsed.params)) params.set(name.toLowerCase(), String(value));
+  return { type: parsed.value.trim().toLowerCase() || 'text/plain', params };
 }
 
 /** The first legacy charset the message declares; windows-1252 when it declares none (or only UTF-8/ASCII). */

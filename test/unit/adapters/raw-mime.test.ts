@@ -32,6 +32,13 @@ describe('elideLargeParts', () => {
     expect(out.length).toBeLessThan(10_000);
   });
 
+  it('reads a boundary split into RFC 2231 continuations (boundary*0, boundary*1)', () => {
+    const raw = crlf(`From: a@example.com\nContent-Type: multipart/mixed; boundary*0="ab"; boundary*1="cd"\n\n--abcd\nContent-Type: text/plain\n\nhola\n--abcd\nContent-Type: application/pdf\nContent-Transfer-Encoding: base64\n\n${b64(Buffer.alloc(300_000, 6))}\n--abcd--\n`);
+    const { raw: out, elided } = elideLargeParts(raw, 64 * 1024);
+    expect(elided).toBe(1);
+    expect(out.toString('latin1')).toContain('hola');
+  });
+
   it('leaves a message without large parts as the same buffer', () => {
     const raw = mixed(part('image/jpeg', 'small.jpg', 20_000));
     expect(elideLargeParts(raw, 256 * 1024).raw).toBe(raw);
