@@ -96,7 +96,7 @@ export interface NormalizedMessage {
   attachments: AttachmentMeta[];
   /** Size of the raw message in bytes. */
   size: number;
-  /** True when the message was larger than the parse cap and attachments were not parsed. */
+  /** True when the message was still over the parse cap once its large attachments were emptied, and only its head was read (its text may be incomplete). */
   truncated: boolean;
 }
 
