@@ -10,7 +10,7 @@ import type { Logger } from 'pino';
 import { QUEUES, jobIds, rawMessageKey, type QueueName, type TriageJob } from '../contracts/queues.js';
 import { addJob, createQueues, createWorker, isFinalFailure, jobOptions, type Queues } from '../adapters/queue/bullmq-queues.js';
 import { RAW_STORE_LIMIT, TriageStore } from '../adapters/redis/triage-store.js';
-import { elideToFit } from '../adapters/mime/raw-mime.js';
+import { storedCopy } from '../adapters/mime/raw-mime.js';
 import { connectRedis } from '../adapters/redis/connect.js';
 import { ImapIntake, type FetchedMessage } from '../adapters/imap/imap-intake.js';
 import { createSmtpSender, type MailSender } from '../adapters/smtp/smtp-sender.js';
@@ -253,8 +253,14 @@ async function acceptBatch(post: string, folder: string, batch: FetchedMessage[]
   const keysOf = batch.map((m) => rawMessageKey(post, m.raw));
   // The raw copies first, all at once; a job never refers to a missing copy.
   // A large message is stored with its largest attachments emptied (text,
-  // headers and the names of what was left out stay), not cut off.
-  await Promise.all(batch.map((m, i) => store.putRaw(keysOf[i]!, elideToFit(m.raw, RAW_STORE_LIMIT)?.raw ?? m.raw)));
+  // headers and the names of what was left out stay), not cut off; a
+  // sender's own copy of our elision header is renamed first.
+  await Promise.all(
+    batch.map((m, i) => {
+      const copy = storedCopy(m.raw, RAW_STORE_LIMIT);
+      return store.putRaw(keysOf[i]!, copy === null ? m.raw : copy.raw);
+    }),
+  );
   for (const [i, m] of batch.entries()) {
     const key = keysOf[i]!;
     const data: TriageJob = {

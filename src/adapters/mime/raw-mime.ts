@@ -120,7 +120,37 @@ function base64DecodedSize(raw: Buffer, start: number, end: number): number {
   return Math.max(0, Math.floor((chars * 3) / 4) - padding);
 }
 
-/** Whether a (possibly elided) raw message had attachment bodies taken out. */
+/** What a sender's own `X-Triage-Elided-Bytes` header is renamed to, so that only ours count. */
+const DISARMED_HEADER = 'X-Sender-Elided-Bytes';
+
+/**
+ * The copy intake stores: a header of ours that the sender wrote into their
+ * own mail is renamed (it would make staff think attachments were left
+ * out), then the largest attachments are emptied to fit `limit` where that
+ * can get it there. The input buffer itself when neither applies; null as
+ * {@link elideToFit}.
+ */
+export function storedCopy(raw: Buffer, limit: number): { raw: Buffer; elided: number } | null {
+  return elideToFit(disarmElisionHeaders(raw), limit);
+}
+
+function disarmElisionHeaders(raw: Buffer): Buffer {
+  const name = Buffer.from(ELIDED_HEADER + ':', 'latin1');
+  const at: number[] = [];
+  if (raw.subarray(0, name.length).equals(name)) at.push(0);
+  for (let i = raw.indexOf(`\n${ELIDED_HEADER}:`, 0, 'latin1'); i !== -1; i = raw.indexOf(`\n${ELIDED_HEADER}:`, i + 1, 'latin1')) at.push(i + 1);
+  if (at.length === 0) return raw;
+  const parts: Buffer[] = [];
+  let from = 0;
+  for (const start of at) {
+    parts.push(raw.subarray(from, start), Buffer.from(DISARMED_HEADER, 'latin1'));
+    from = start + ELIDED_HEADER.length;
+  }
+  parts.push(raw.subarray(from));
+  return Buffer.concat(parts);
+}
+
+/** Whether a (possibly elided) raw message had attachment bodies taken out by {@link storedCopy}. */
 export function hasElidedParts(raw: Buffer): boolean {
   return raw.includes(`\n${ELIDED_HEADER}:`, 0, 'latin1');
 }

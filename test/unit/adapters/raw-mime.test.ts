@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { declareHtmlCharsets, elideLargeParts, elideToFit, hasElidedParts, repairRawHeaders } from '../../../src/adapters/mime/raw-mime.js';
+import { declareHtmlCharsets, elideLargeParts, elideToFit, hasElidedParts, repairRawHeaders, storedCopy } from '../../../src/adapters/mime/raw-mime.js';
 import { parseMessage } from '../../../src/adapters/mime/parse-message.js';
 
 const crlf = (s: string): Buffer => Buffer.from(s.replace(/\r?\n/g, '\r\n'), 'utf8');
@@ -57,6 +57,26 @@ describe('elideLargeParts', () => {
     const { raw: out, elided } = elideLargeParts(raw, 256 * 1024);
     expect(elided).toBe(0);
     expect(out).toBe(raw);
+  });
+});
+
+describe('storedCopy', () => {
+  it("renames a sender's own elision header, so staff are not told attachments were left out of a small mail", () => {
+    const raw = crlf(`X-Triage-Elided-Bytes: 9999999\nFrom: a@example.com\nContent-Type: multipart/mixed; boundary="b"\n\n--b\nContent-Type: text/plain\n\nhola\n--b\nContent-Type: application/pdf\nX-Triage-Elided-Bytes: 5000000\n\nJVBERi0=\n--b--\n`);
+    expect(hasElidedParts(raw)).toBe(true);
+    const copy = storedCopy(raw, 1024 * 1024)!;
+    expect(copy.elided).toBe(0);
+    expect(hasElidedParts(copy.raw)).toBe(false);
+    const text = copy.raw.toString('latin1');
+    expect(text.startsWith('X-Sender-Elided-Bytes: 9999999\r\n')).toBe(true);
+    expect(text).toContain('\r\nX-Sender-Elided-Bytes: 5000000\r\n\r\nJVBERi0=');
+  });
+
+  it('leaves mail without that header as it is, and still marks what it empties itself', () => {
+    const small = crlf('From: a@example.com\nSubject: x\n\nhola\n');
+    expect(storedCopy(small, 1024 * 1024)!.raw).toBe(small);
+    const big = mixed(part('application/pdf', 'a.pdf', 1_200_000));
+    expect(hasElidedParts(storedCopy(big, 1024 * 1024)!.raw)).toBe(true);
   });
 });
 
