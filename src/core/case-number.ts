@@ -51,8 +51,27 @@ export interface CaseNumberHit {
   end: number;
 }
 
-export function findCaseNumbers(text: string, notPrefixes: ReadonlySet<string>): CaseNumberHit[] {
-  const hits: CaseNumberHit[] = [];
+/**
+ * @param ticketIds Normalised numbers known to be ticket references in this
+ *   message: written in the ticket's shape, they are not case numbers even
+ *   where nothing labels them (`Su solicitud BNS-2026-000457 fue
+ *   actualizada` under a subject `[BNS-2026-000457]`).
+ */
+export function findCaseNumbers(text: string, notPrefixes: ReadonlySet<string>, ticketIds: ReadonlySet<string> = NONE): CaseNumberHit[] {
+  return scan(text, notPrefixes).filter((h) => !h.ticket && !(h.ticketShaped && ticketIds.has(h.caseNumber)));
+}
+
+const NONE: ReadonlySet<string> = new Set();
+
+interface ScannedNumber extends CaseNumberHit {
+  /** Written as our ticket ids are (`LMA-2026-000201`). */
+  ticketShaped: boolean;
+  /** Ticket-shaped and labelled as a reference or bracketed: a ticket id, not a case. */
+  ticket: boolean;
+}
+
+function scan(text: string, notPrefixes: ReadonlySet<string>): ScannedNumber[] {
+  const hits: ScannedNumber[] = [];
   const plain = halfWidth(text);
   for (const m of plain.matchAll(CASE_NUMBER)) {
     const prefix = (m[1] ?? '').toUpperCase();
@@ -61,8 +80,9 @@ export function findCaseNumbers(text: string, notPrefixes: ReadonlySet<string>):
     if (digits.length !== 10 || notPrefixes.has(prefix) || !PLAUSIBLE_YEAR.test(digits)) continue;
     const end = (m.index ?? 0) + m[0].length;
     if (digits !== written && GROUP_CONTINUES.test(plain.slice(end, end + 2))) continue;
-    if (TICKET_SHAPE.test(m[0]) && TICKET_LABEL_BEFORE.test(plain.slice(Math.max(0, (m.index ?? 0) - 30), m.index))) continue;
-    hits.push({ caseNumber: prefix + digits, prefix, index: m.index ?? 0, end });
+    const ticketShaped = TICKET_SHAPE.test(m[0]);
+    const ticket = ticketShaped && TICKET_LABEL_BEFORE.test(plain.slice(Math.max(0, (m.index ?? 0) - 30), m.index));
+    hits.push({ caseNumber: prefix + digits, prefix, index: m.index ?? 0, end, ticketShaped, ticket });
   }
   return hits;
 }
@@ -70,15 +90,19 @@ export function findCaseNumbers(text: string, notPrefixes: ReadonlySet<string>):
 /**
  * Picks the case number of a message: the subject first, then the new text,
  * then quoted text; within one place a number of this post wins over another
- * post's, otherwise the first one written.
+ * post's, otherwise the first one written. Ticket references are skipped
+ * (see {@link findCaseNumbers}).
  */
 export function pickCaseNumber(
   places: readonly string[],
   ownPrefixes: readonly string[],
   notPrefixes: ReadonlySet<string>,
 ): (CaseNumberHit & { place: number }) | null {
+  // A number shown as a ticket reference anywhere in the message is that
+  // ticket wherever it is written in the ticket's shape.
+  const ticketIds = new Set(places.flatMap((text) => scan(text, notPrefixes).filter((h) => h.ticket).map((h) => h.caseNumber)));
   for (const [place, text] of places.entries()) {
-    const hits = findCaseNumbers(text, notPrefixes);
+    const hits = findCaseNumbers(text, notPrefixes, ticketIds);
     const hit = hits.find((h) => ownPrefixes.includes(h.prefix)) ?? hits[0];
     if (hit) return { ...hit, place };
   }

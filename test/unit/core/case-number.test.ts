@@ -80,6 +80,14 @@ describe('our ticket reference is not a case number (stress round 5)', () => {
     expect(found('Ticket [LMA-2026-000187] recibido')).toEqual([]);
     expect(found('工单号：GUZ-2026-000012')).toEqual([]);
   });
+  it('a number shown as a ticket anywhere in the message is that ticket wherever it is written in its shape (round 15)', () => {
+    const places = ['[BNS-2026-000457] Su consulta fue respondida', 'Sirve así?', 'Su solicitud BNS-2026-000457 fue actualizada.\nPara el caso BNS2024071120 falta el certificado.'];
+    expect(pickCaseNumber(places, ['BNS'], new Set())?.caseNumber).toBe('BNS2024071120');
+    // Written as a case number (no dashes) it is one, whatever the ticket says.
+    expect(pickCaseNumber(['[BNS-2026-000457] Re: consulta', 'mi caso BNS2026000457'], ['BNS'], new Set())?.caseNumber).toBe('BNS2026000457');
+    // Without a label or brackets anywhere, the dashed shape stays a case number.
+    expect(pickCaseNumber(['Consulta', 'Su solicitud BNS-2026-000457 fue actualizada.'], ['BNS'], new Set())?.caseNumber).toBe('BNS2026000457');
+  });
   it('a case number written with the same dashes is still a case number', () => {
     expect(found('Mi caso es LMA-2023-123456')).toEqual(['LMA2023123456']);
     expect(found('案件編號：GUZ-2022-447103')).toEqual(['GUZ2022447103']);
