@@ -138,6 +138,8 @@ const HEADER_ADDRESS = /<?\s*([^\s<>"@]+)@[^\s<>"@]+?\s*>?\s*$/;
 
 type Strength = 'strong' | 'weak' | null;
 
+const CALENDAR_TYPES: ReadonlySet<string> = new Set(['text/calendar', 'application/ics']);
+
 const REPORT_TYPES = /^(multipart\/report|message\/delivery-status|message\/global-delivery-status|message\/disposition-notification|message\/feedback-report)$/;
 
 export function detectMachineSignals(msg: NormalizedMessage, rules: MachineRules, newText: PreparedText = prepareText(msg.newText)): string[] {
@@ -172,6 +174,11 @@ export function detectMachineSignals(msg: NormalizedMessage, rules: MachineRules
   if (REPORT_TYPES.test(msg.contentType) || msg.partTypes.some((t) => REPORT_TYPES.test(t) && t !== 'multipart/report')) {
     signals.push('mime:report');
   }
+
+  // A calendar system's invitation, update or answer ("Invitation: ... @ Thu
+  // Nov 26", "Accepted: ..."): its text is the calendar's, never in the first
+  // person. A person who attaches an .ics to their own words writes "I", "mi".
+  if ([msg.contentType, ...msg.partTypes].some((t) => CALENDAR_TYPES.has(t)) && !FIRST_PERSON.test(normalizeForMatch(msg.newText))) signals.push('mime:calendar');
 
   const from = msg.from;
   if (!from || from.address === '') {

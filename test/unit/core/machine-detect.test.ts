@@ -320,3 +320,16 @@ describe('machines that sound personal, people with machine footers (stress roun
     expect(signals({ subject: '通知', newText: '本邮件由系统自动发送，请勿直接回复。\n\n您的订单已发货。' })).toContain('body:self-declared');
   });
 });
+
+describe('calendar systems (stress round 16)', () => {
+  const invitation = 'You have been invited to the following event.\n\nVideo consultation - Case GUZ2024061128\nWhen: Thursday Nov 26, 2026 10am\nWhere: Video call\nWho: bookings@pacificvisacounsel.example.com';
+  it("a calendar's invitation is a machine's, whatever case number its event names", () => {
+    const types = ['multipart/mixed', 'multipart/alternative', 'text/plain', 'text/html', 'text/calendar', 'application/ics'];
+    expect(signals({ partTypes: types, newText: invitation, subject: 'Invitation: Video consultation - Case GUZ2024061128 @ Thu Nov 26, 2026' })).toContain('mime:calendar');
+    expect(signals({ contentType: 'text/calendar', partTypes: [], newText: '' })).toContain('mime:calendar');
+  });
+  it('a person who attaches an .ics to their own words is a person', () => {
+    const text = 'Buenos días, adjunto mi cita del 26 de noviembre. Necesito cancelarla, caso LMA2024061128.\nAna Pérez';
+    expect(signals({ partTypes: ['multipart/mixed', 'text/plain', 'text/calendar'], newText: text })).toEqual([]);
+  });
+});
