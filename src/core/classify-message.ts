@@ -11,7 +11,7 @@ import { lastNameAfter, matchConvention, stripSubjectPrefixes, subjectOpensAs } 
 import { pickCaseNumber } from './case-number.js';
 import { prepareText, type PreparedText } from './normalize-text.js';
 import { scoreIntent } from './score-intent.js';
-import { applicantSignsOwnRequest, findEmergency, hasApplicantName, hasContact } from './message-fields.js';
+import { applicantSignsOwnRequest, bareAcknowledgement, findEmergency, hasApplicantName, hasContact } from './message-fields.js';
 import { detectLanguage, replyLanguages } from './detect-language.js';
 import { decideOutcome } from './decide.js';
 
@@ -81,7 +81,11 @@ export function classifyMessage(msg: NormalizedMessage, rules: CompiledRules): T
   // in so many words, to cancel, make up or move an appointment is that
   // request (under a subject that does not carry its convention).
   const requestUnderInquiry = convention?.category === 'iv_inquiry' && isIvRequest(intent.category) && (intent.scores[intent.category] ?? 0) >= SPECIFIC_REQUEST_SCORE;
-  const category: Category = requestUnderInquiry ? intent.category : (convention?.category ?? intent.category);
+  // "ok", "Muchas gracias, quedo atenta" in answer to our reply: it asks
+  // nothing, whatever the subject it keeps.
+  const acknowledgement = rules.thanksNote?.acknowledgement;
+  const bareAck = acknowledgement != null && subjectOpensAs(msg.subject) !== 'forward' && (msg.inReplyTo !== null || subjectOpensAs(msg.subject) === 'reply') && bareAcknowledgement(msg.newText, msg.from?.name ?? null, acknowledgement);
+  const category: Category = bareAck ? 'general' : requestUnderInquiry ? intent.category : (convention?.category ?? intent.category);
 
   const problems = new Set<Problem>();
   let lastName: string | null = null;

@@ -5,7 +5,7 @@
  */
 import type { PhrasesByLanguage, PostConfig } from './config-schema.js';
 import type { PersonCategory } from './types.js';
-import { compilePhrases, normalizeForMatch, parseRegexPhrase, type PhraseMatcher } from './normalize-text.js';
+import { compileFiller, compilePhrases, normalizeForMatch, parseRegexPhrase, type PhraseMatcher } from './normalize-text.js';
 import { compileSubjectRules, type SubjectRules } from './subject.js';
 import type { MachineRules, StartRule } from './machine-detect.js';
 
@@ -31,7 +31,7 @@ export interface CompiledRules {
   caseNumberWeight: number;
   emergency: PhraseMatcher;
   applicantNameLabels: PhraseMatcher;
-  thanksNote: { gratitude: PhraseMatcher; request: PhraseMatcher } | null;
+  thanksNote: { gratitude: PhraseMatcher; request: PhraseMatcher; acknowledgement: RegExp | null } | null;
   machine: MachineRules;
 }
 
@@ -68,7 +68,13 @@ export function compileRules(post: PostConfig): CompiledRules {
     caseNumberWeight: r.caseNumberWeight,
     emergency: compilePhrases(allPhrases(r.emergency)),
     applicantNameLabels: compilePhrases(allPhrases(r.applicantNameLabels)),
-    thanksNote: r.thanksNote ? { gratitude: compilePhrases(allPhrases(r.thanksNote.gratitude)), request: compilePhrases(allPhrases(r.thanksNote.request)) } : null,
+    thanksNote: r.thanksNote
+      ? {
+          gratitude: compilePhrases(allPhrases(r.thanksNote.gratitude)),
+          request: compilePhrases(allPhrases(r.thanksNote.request)),
+          acknowledgement: r.thanksNote.acknowledgement ? compileFiller(allPhrases(r.thanksNote.acknowledgement)) : null,
+        }
+      : null,
     machine: {
       senderLocalParts: r.machine.senderLocalParts.map((s) => new RegExp(s, 'iu')),
       roleSenderLocalParts: new Set(r.machine.roleSenderLocalParts),

@@ -71,7 +71,20 @@ export const rulesSchema = z
      * nothing (no question mark, none of `request`) is `general`, even with a
      * case number in it.
      */
-    thanksNote: z.object({ gratitude: phrasesByLanguageSchema, request: phrasesByLanguageSchema }).strict().optional(),
+    thanksNote: z
+      .object({
+        gratitude: phrasesByLanguageSchema,
+        request: phrasesByLanguageSchema,
+        /**
+         * What a bare acknowledgement is made of ("ok", "muchas gracias,
+         * quedo atenta", "收到，谢谢！", "Sent from my iPhone"): a reply
+         * with nothing else in it (the sender's name aside) asks nothing,
+         * whatever its subject, and is `general`.
+         */
+        acknowledgement: phrasesByLanguageSchema.optional(),
+      })
+      .strict()
+      .optional(),
     machine: z
       .object({
         /** Sender local parts (regular expressions) that only machines use. */

@@ -175,11 +175,6 @@ export function detectMachineSignals(msg: NormalizedMessage, rules: MachineRules
     signals.push('mime:report');
   }
 
-  // A calendar system's invitation, update or answer ("Invitation: ... @ Thu
-  // Nov 26", "Accepted: ..."): its text is the calendar's, never in the first
-  // person. A person who attaches an .ics to their own words writes "I", "mi".
-  if ([msg.contentType, ...msg.partTypes].some((t) => CALENDAR_TYPES.has(t)) && !FIRST_PERSON.test(normalizeForMatch(msg.newText))) signals.push('mime:calendar');
-
   const from = msg.from;
   if (!from || from.address === '') {
     signals.push('sender:none');
@@ -189,6 +184,15 @@ export function detectMachineSignals(msg: NormalizedMessage, rules: MachineRules
     else if (isRoleMailbox(local, rules.roleSenderLocalParts)) weak.push('sender:role-address');
     if (rules.ownAddresses.has(from.address)) signals.push('sender:own-mailbox');
     if (from.name && rules.senderNames.find(from.name)) signals.push('sender:machine-name');
+  }
+  // A calendar's invitation, update or answer: its text is the calendar's,
+  // never in the first person. Sent by a booking system (a role mailbox) it
+  // is a machine's; sent from a person's own address (she put her interview
+  // in her calendar and invited us) it is only a weak sign. A person who
+  // attaches an .ics to their own words writes "I", "mi".
+  if ([msg.contentType, ...msg.partTypes].some((t) => CALENDAR_TYPES.has(t)) && !FIRST_PERSON.test(normalizeForMatch(msg.newText))) {
+    const system = signals.some((s) => s.startsWith('sender:')) || weak.includes('sender:role-address');
+    (system ? signals : weak).push('mime:calendar');
   }
 
   const subject = normalizeForMatch(msg.subject);

@@ -230,3 +230,20 @@ export function findEmergency(subject: PreparedText, body: PreparedText, matcher
   // mentions were all history or negated, so is the subject's.
   return matcher.find(body) !== null ? null : find(subject);
 }
+
+/** Longer than this, a reply says more than an acknowledgement. */
+const ACKNOWLEDGEMENT_MAX_CHARS = 160;
+
+/**
+ * A bare acknowledgement: the text holds only `filler` phrases ("ok",
+ * "muchas gracias, quedo atenta", "收到，谢谢！"), the sender's own name
+ * (a signature) and punctuation. It asks nothing.
+ */
+export function bareAcknowledgement(text: string, senderName: string | null, filler: RegExp): boolean {
+  const t = normalizeForMatch(text);
+  if (t.length === 0 || t.length > ACKNOWLEDGEMENT_MAX_CHARS) return false;
+  let rest = t.replace(filler, ' ');
+  if (rest === t) return false;
+  for (const word of normalizeForMatch(senderName ?? '').match(/[\p{L}\p{N}]{2,}/gu) ?? []) rest = rest.replace(new RegExp(`(?<![\\p{L}\\p{N}])${word}(?![\\p{L}\\p{N}])`, 'gu'), ' ');
+  return !/[\p{L}\p{N}]/u.test(rest);
+}

@@ -337,3 +337,24 @@ describe('the petitioner merely mentioned', () => {
     expect(d).toMatchObject({ category: 'iv_cancellation', problems: [] });
   });
 });
+
+describe('a bare acknowledgement of our reply asks nothing (stress rounds 15 and 16)', () => {
+  const quote = '> Estimado(a) Nilda Quispe Mamani:\n> Hemos recibido su consulta.\n> Referencia: LMA-2026-000812';
+  it('"gracias", "ok", "收到，谢谢！" under the subject they answer are general, with the case number kept', () => {
+    const reply = { inReplyTo: '<ack@state.example>', quotedText: quote };
+    expect(classify({ ...reply, subject: 'Re: IV Inquiry LMA2024118734 Quispe Mamani', from: { name: 'Nilda Quispe', address: 'nq@example.com' }, newText: 'Muchas gracias, quedo atenta.\n\nNilda' })).toMatchObject({
+      category: 'general',
+      caseNumber: 'LMA2024118734',
+      lastName: null,
+      problems: [],
+    });
+    expect(classify({ ...reply, subject: 'Re: IV appointment cancellation LMA2024112207', newText: 'ok\n\nEnviado desde mi Samsung Galaxy' }).category).toBe('general');
+    expect(classify({ ...reply, subject: '回复: IV Inquiry GUZ2024052218 Chen', from: { name: '陈晓敏', address: 'c@example.com' }, newText: '收到，谢谢！\n\n陈晓敏' }, guz).category).toBe('general');
+  });
+  it('a reply that adds anything, or a first message whose question is its subject, keeps its category', () => {
+    const reply = { inReplyTo: '<ack@state.example>', quotedText: quote, subject: 'Re: IV Inquiry LMA2024118734 Quispe Mamani' };
+    expect(classify({ ...reply, newText: 'Gracias. ¿Cuándo me darán la cita?' }).category).toBe('iv_inquiry');
+    expect(classify({ ...reply, newText: 'Gracias, adjunto el certificado que faltaba.' }).category).toBe('iv_inquiry');
+    expect(classify({ subject: 'IV Inquiry LMA2024118734 Quispe Mamani', newText: 'Gracias.' }).category).toBe('iv_inquiry');
+  });
+});

@@ -323,10 +323,15 @@ describe('machines that sound personal, people with machine footers (stress roun
 
 describe('calendar systems (stress round 16)', () => {
   const invitation = 'You have been invited to the following event.\n\nVideo consultation - Case GUZ2024061128\nWhen: Thursday Nov 26, 2026 10am\nWhere: Video call\nWho: bookings@pacificvisacounsel.example.com';
-  it("a calendar's invitation is a machine's, whatever case number its event names", () => {
-    const types = ['multipart/mixed', 'multipart/alternative', 'text/plain', 'text/html', 'text/calendar', 'application/ics'];
-    expect(signals({ partTypes: types, newText: invitation, subject: 'Invitation: Video consultation - Case GUZ2024061128 @ Thu Nov 26, 2026' })).toContain('mime:calendar');
-    expect(signals({ contentType: 'text/calendar', partTypes: [], newText: '' })).toContain('mime:calendar');
+  const types = ['multipart/mixed', 'multipart/alternative', 'text/plain', 'text/html', 'text/calendar', 'application/ics'];
+  it("a booking system's invitation is a machine's, whatever case number its event names", () => {
+    const from = { name: 'Bookings - Pacific Visa Counsel', address: 'bookings@pacificvisacounsel.example.com' };
+    expect(signals({ from, partTypes: types, newText: invitation, subject: 'Invitation: Video consultation - Case GUZ2024061128 @ Thu Nov 26, 2026' })).toContain('mime:calendar');
+    expect(signals({ from: { name: '', address: 'calendar-notification@example.com' }, contentType: 'text/calendar', partTypes: [], newText: '' })).toContain('mime:calendar');
+  });
+  it("an invitation from a person's own address (her interview put in her calendar) is only a weak sign", () => {
+    const from = { name: 'Valeria Acosta', address: 'valeria.acosta@example.com' };
+    expect(signals({ from, partTypes: types, newText: 'Cuándo: martes, 3 de junio de 2025 8:00-9:00.\nDónde: Embajada de EE.UU.', subject: 'Turno consulado - entrevista BNS2023120456' })).toEqual([]);
   });
   it('a person who attaches an .ics to their own words is a person', () => {
     const text = 'Buenos días, adjunto mi cita del 26 de noviembre. Necesito cancelarla, caso LMA2024061128.\nAna Pérez';
