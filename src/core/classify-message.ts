@@ -30,6 +30,7 @@ function readsAsForward(msg: NormalizedMessage): boolean {
 }
 
 const SUBJECT = 0;
+const NO_TEXT = prepareText('');
 
 /** A request scored this high names it in so many words ("cancel my interview", "expedite"), not by a bare "cancel". */
 const SPECIFIC_REQUEST_SCORE = 4;
@@ -73,26 +74,33 @@ export function classifyMessage(msg: NormalizedMessage, rules: CompiledRules): T
   const senderText = msg.newText.trim().length < SHORT_NEW_TEXT && readsAsForward(msg) ? `${msg.newText}\n${msg.quotedText}` : msg.newText;
   const body = senderText === msg.newText ? newText : prepareText(senderText);
   const preparedSubject = prepareText(subject);
-  const intent = scoreIntent(
-    { subject: preparedSubject, body, ownBody: body === newText ? undefined : newText, hasCaseNumber: caseNumber !== null, thanksOnly: thanksOnly(preparedSubject, senderText, body, rules) },
-    rules,
-  );
+  const intentInput = { subject: preparedSubject, body, ownBody: body === newText ? undefined : newText, hasCaseNumber: caseNumber !== null, thanksOnly: thanksOnly(preparedSubject, senderText, body, rules) };
+  const intent = scoreIntent(intentInput, rules);
   // "IV Inquiry" is the subject people use for everything: a body that asks,
   // in so many words, to cancel, make up or move an appointment is that
-  // request (under a subject that does not carry its convention).
-  const requestUnderInquiry = convention?.category === 'iv_inquiry' && isIvRequest(intent.category) && (intent.scores[intent.category] ?? 0) >= SPECIFIC_REQUEST_SCORE;
+  // request (under a subject that does not carry its convention). So is a
+  // reply under one request's subject whose text asks for another ("ya no
+  // hace falta que adelanten nada ... cancelen el turno"): the text alone
+  // must ask for it, more than for the subject's.
+  let requested: Category | null = null;
+  if (convention?.category === 'iv_inquiry' && isIvRequest(intent.category) && (intent.scores[intent.category] ?? 0) >= SPECIFIC_REQUEST_SCORE) requested = intent.category;
+  else if (convention && isIvRequest(convention.category)) {
+    const text = scoreIntent({ ...intentInput, subject: NO_TEXT }, rules);
+    const score = (c: Category): number => text.scores[c as keyof typeof text.scores] ?? 0;
+    if (isIvRequest(text.category) && text.category !== convention.category && score(text.category) >= SPECIFIC_REQUEST_SCORE && score(text.category) > score(convention.category)) requested = text.category;
+  }
   // "ok", "Muchas gracias, quedo atenta" in answer to our reply: it asks
   // nothing, whatever the subject it keeps.
   const acknowledgement = rules.thanksNote?.acknowledgement;
   const bareAck = acknowledgement != null && subjectOpensAs(msg.subject) !== 'forward' && (msg.inReplyTo !== null || subjectOpensAs(msg.subject) === 'reply') && bareAcknowledgement(msg.newText, msg.from?.name ?? null, acknowledgement);
-  const category: Category = bareAck ? 'general' : requestUnderInquiry ? intent.category : (convention?.category ?? intent.category);
+  const category: Category = bareAck ? 'general' : (requested ?? convention?.category ?? intent.category);
 
   const problems = new Set<Problem>();
   let lastName: string | null = null;
   if (isIvCategory(category)) {
     const caseInSubject = hit !== null && hit.place === SUBJECT;
     // The inquiry's convention carries the case number: without one in the subject (none valid anywhere, or only in the body) it is broken.
-    if (!convention || requestUnderInquiry || (category === 'iv_inquiry' && !caseInSubject)) {
+    if (!convention || requested !== null || (category === 'iv_inquiry' && !caseInSubject)) {
       problems.add('nonconforming_subject');
     }
     if (caseNumber === null) problems.add('missing_case_number');

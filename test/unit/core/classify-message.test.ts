@@ -358,3 +358,22 @@ describe('a bare acknowledgement of our reply asks nothing (stress rounds 15 and
     expect(classify({ subject: 'IV Inquiry LMA2024118734 Quispe Mamani', newText: 'Gracias.' }).category).toBe('iv_inquiry');
   });
 });
+
+describe('a reply that asks for something else than its subject (stress round 15)', () => {
+  it('under one request\'s subject, a text asking in so many words for another is that other request, nonconforming', () => {
+    const d = classify(
+      { subject: 'RE: Early appointment', inReplyTo: '<ack@state.example>', newText: 'Buen día. Ya no hace falta que adelanten nada: no vamos a viajar. Cancelen el turno del 15 de enero por favor.\n\nTitular: Ramiro Nicolás Acuña\nCaso BNS2024102266' },
+      bns,
+    );
+    expect(d).toMatchObject({ category: 'iv_cancellation', problems: ['missing_contact', 'nonconforming_subject'] });
+    // A text that only mentions another request keeps the subject's.
+    expect(classify({ subject: 'Early appointment', newText: 'Caso BNS2024102266. Mi padre está en terapia intensiva; no queremos cancelar, necesitamos adelantar la entrevista.' }, bns).category).toBe('iv_early_appointment');
+  });
+  it('under the inquiry\'s subject: "请帮我取消12月8日上午的移民签证面谈", "me den una cita lo antes posible"', () => {
+    expect(classify({ subject: 'Re:回复: IV Inquiry GUZ2024070062 Wang', newText: '你好，我们决定暂时不去美国了，请帮我取消12月8日上午的移民签证面谈。\n主申请人：王建平\n联系电话：139 2877 5510' }, guz).category).toBe('iv_cancellation');
+    expect(classify({ subject: 'Re: IV Inquiry LMA2024140982 Lozano', newText: 'Mi mamá fue internada en cuidados intensivos. Les ruego que me den una cita lo antes posible para poder viajar a verla.' })).toMatchObject({
+      category: 'iv_early_appointment',
+      route: { priority: 'urgent' },
+    });
+  });
+});
