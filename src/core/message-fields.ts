@@ -47,6 +47,8 @@ const ZH_RELATIVE_NAME = /(女儿|女兒|儿子|兒子|父亲|父親|母亲|母�
 const HONORIFIC_BEFORE = /(?<![\p{L}])(se[nñ]ora?|se[nñ]orita|sra?\.|srta\.|don|do[nñ]a|mrs?\.|ms\.|miss)\s+$/iu;
 /** Two to five capitalised words: a full name as people write it. */
 const FULL_NAME = /^(\p{Lu}[\p{Ll}'’-]+),?(\s+(de |del |de la )?\p{Lu}[\p{Ll}'’-]+){1,4}/u;
+/** Surnames in capitals, a comma, the given names: "GÓMEZ, Lucía Inés", "QUISPE MAMANI, Rosa" (as forms ask for them). */
+const FULL_NAME_SURNAMES_FIRST = /^\p{Lu}[\p{Lu}'’-]+(\s+\p{Lu}[\p{Lu}'’-]+){0,2},\s*\p{Lu}[\p{Ll}'’-]+(\s+\p{Lu}[\p{Ll}'’-]+){0,3}/u;
 /** The same in capitals ("my mother, TAN SHUFEN"), read only where the writer does not shout throughout. */
 const FULL_NAME_CAPS = /^(\p{Lu}[\p{Lu}'’-]+)(\s+(DE |DEL |DE LA )?\p{Lu}[\p{Lu}'’-]+){1,4}(?![\p{L}])/u;
 /**
@@ -63,7 +65,7 @@ const SELF_CUE = /(?<![\p{L}])(yo|soy|me llamo|mi nombre es|les escribe|le escri
 /** Capitalised words that name an office, not a person ("la cita del Consulado General"). */
 const NOT_A_NAME = /^(consulado|embajada|consulate|embassy|estados|united|departamento|department|national|nacional|centro|center|secci[oó]n|section|visa|visas|immigrant|inmigrante|u\.?s\.?|ee\.?\s?uu)(?![\p{L}])/iu;
 // "Huenchumil, Rosa Ester": a surname, a comma, the given names.
-const CAPITALISED_RUN = /\p{Lu}[\p{L}'’-]+,?(\s+(de |del |de la |DE |DEL |DE LA )?\p{Lu}[\p{L}'’-]+)+/gu;
+const CAPITALISED_RUN = /\p{Lu}[\p{L}'’-]+,?(\s+(de |del |de la |DE |DEL |DE LA )?\p{Lu}[\p{L}'’-]+,?)+/gu;
 
 /**
  * A full name right after a cue: at least two capitalised words. The cue
@@ -81,7 +83,7 @@ function namesSomeoneInASentence(text: string): boolean {
     for (const w of m[0].matchAll(/\S+/gu)) {
       const start = (m.index ?? 0) + (w.index ?? 0);
       const candidate = text.slice(start, end);
-      if ((!FULL_NAME.test(candidate) && !(capsNames && FULL_NAME_CAPS.test(candidate))) || NOT_A_NAME.test(candidate)) continue;
+      if ((!FULL_NAME.test(candidate) && !FULL_NAME_SURNAMES_FIRST.test(candidate) && !(capsNames && FULL_NAME_CAPS.test(candidate))) || NOT_A_NAME.test(candidate)) continue;
       const before = text.slice(Math.max(0, start - 40), start);
       if (petitioner && SELF_CUE.test(before)) continue;
       if (NAME_CUE.test(before) || HONORIFIC_BEFORE.test(before)) return true;

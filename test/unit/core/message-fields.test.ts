@@ -104,6 +104,8 @@ describe('hasApplicantName: a full name in a sentence', () => {
     'Yo, Carmen Rosa Flores Paredes, titular del caso, no pude asistir.',
     'I am writing on behalf of my client Ana María Ruiz to cancel her interview.',
     'My daughter Emily Chen missed her interview.',
+    'El turno a cancelar es el del 3 de diciembre, a nombre de GÓMEZ, Lucía Inés.',
+    'La cita a nombre de QUISPE MAMANI, Rosa Elena no se usará.',
   ])('finds %j', (text) => expect(has(text)).toBe(true));
   it.each(['Mi hijo no podrá asistir a la entrevista en Lima.', 'Soy Rosa, quiero cancelar la cita.', 'I am Peruvian and my interview is on Monday.', 'Quiero cancelar la cita del Consulado General.'])(
     'finds none in %j',
