@@ -148,6 +148,12 @@ async function normalize(raw: Buffer, input: Buffer, parsed: ParserOutput, trunc
   // automatically" in a display:none signature): convert it ourselves.
   const types = partTypes(input);
   if (html && (isStubText(text) || !types.includes('text/plain'))) text = htmlAsText(html) || text;
+  else if (html && text.trim().length < SHORT_PLAIN_CHARS) {
+    // A plain part that only points at the HTML one, in words we do not
+    // know ("Please see the HTML version of this message"), says far less.
+    const fromHtml = htmlAsText(html);
+    if (fromHtml.trim().length > 3 * text.trim().length + 100) text = fromHtml;
+  }
   if (isStubText(text) && !html) {
     const file = parsed.textAttachments.find((t) => t.chunks.length > 0);
     if (file) text = decodeText(Buffer.concat(file.chunks), file.charset);
@@ -211,6 +217,9 @@ function repairMojibake(text: string): string {
 
 /** Deepest HTML nesting converted (as mailparser: deeper markup stalls the converter). */
 const MAX_HTML_DEPTH = 2_000;
+
+/** A plain part this short beside an HTML part is compared with it: the longer text is the message. */
+const SHORT_PLAIN_CHARS = 200;
 
 /** Empty, or the stub a client puts in the plain part of an HTML mail. */
 function isStubText(text: string): boolean {

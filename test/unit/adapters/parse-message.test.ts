@@ -121,6 +121,14 @@ describe('parseMessage: the text a reader sees (stress round 6)', () => {
     expect((await parseMessage(raw)).newText).toBe('Quiero cancelar mi cita.');
   });
 
+  it('a short plain part that says far less than its HTML twin ("Please see the HTML version") gives way to it; a faithful short one stays (round 16)', async () => {
+    const html = '<p>Dear Sir or Madam,</p><p>I am writing to ask for an earlier immigrant visa interview. My case number is LMA2024088113 and my interview is scheduled for March; I start a new job in January.</p><p>Thomas Whitfield</p>';
+    const raw = mime('Content-Type: multipart/alternative; boundary="A"', `--A\r\nContent-Type: text/plain\r\n\r\nPlease see the HTML version of this message.\r\n--A\r\nContent-Type: text/html\r\n\r\n${html}\r\n--A--\r\n`);
+    expect((await parseMessage(raw)).newText).toContain('LMA2024088113');
+    const same = mime('Content-Type: multipart/alternative; boundary="A"', '--A\r\nContent-Type: text/plain\r\n\r\nCancelar cita LMA2024123456, gracias.\r\n--A\r\nContent-Type: text/html\r\n\r\n<div style="font-family:Arial">Cancelar cita LMA2024123456, <b>gracias</b>.</div>\r\n--A--\r\n');
+    expect((await parseMessage(same)).newText).toBe('Cancelar cita LMA2024123456, gracias.');
+  });
+
   it('text hidden by CSS is not read', async () => {
     const raw = mime('Content-Type: text/html; charset=utf-8', '<p>Quisiera adelantar mi cita.</p><div style="display: none">Este mensaje fue generado automaticamente</div><p hidden>no responder</p>');
     expect((await parseMessage(raw)).newText).toBe('Quisiera adelantar mi cita.');
