@@ -152,7 +152,7 @@ async function normalize(raw: Buffer, input: Buffer, parsed: ParserOutput, trunc
     // A plain part that only points at the HTML one, in words we do not
     // know ("Please see the HTML version of this message"), says far less.
     const fromHtml = htmlAsText(html);
-    if (fromHtml.trim().length > 3 * text.trim().length + 100) text = fromHtml;
+    if (fromHtml.trim().length > 2 * text.trim().length + 60) text = fromHtml;
   }
   if (isStubText(text) && !html) {
     const file = parsed.textAttachments.find((t) => t.chunks.length > 0);
