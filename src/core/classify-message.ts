@@ -11,7 +11,7 @@ import { lastNameAfter, matchConvention, stripSubjectPrefixes, subjectOpensAs } 
 import { pickCaseNumber } from './case-number.js';
 import { prepareText, type PreparedText } from './normalize-text.js';
 import { scoreIntent } from './score-intent.js';
-import { applicantSignsOwnRequest, bareAcknowledgement, findEmergency, hasApplicantName, hasContact } from './message-fields.js';
+import { aboveSignOff, applicantSignsOwnRequest, bareAcknowledgement, findEmergency, hasApplicantName, hasContact } from './message-fields.js';
 import { detectLanguage, replyLanguages } from './detect-language.js';
 import { decideOutcome } from './decide.js';
 
@@ -122,7 +122,10 @@ export function classifyMessage(msg: NormalizedMessage, rules: CompiledRules): T
   }
 
   const year = msg.date ? Number(msg.date.slice(0, 4)) : null;
-  const emergency = findEmergency(preparedSubject, body, rules.emergency, year) !== null;
+  // A plea is the writer's: a physician's signature ("Jefe del Servicio de
+  // Emergencia") or a clinic's legal notice below the sign-off pleads nothing.
+  const ownWords = aboveSignOff(senderText);
+  const emergency = findEmergency(preparedSubject, ownWords === senderText ? body : prepareText(ownWords), rules.emergency, year) !== null;
   const sortedProblems = PROBLEMS.filter((p) => problems.has(p)).sort();
   // A cancellation's emergency (the applicant died, the father is in intensive
   // care) is the reason to stop, not a plea to hurry: its ticket is not urgent.

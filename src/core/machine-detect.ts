@@ -17,6 +17,7 @@
 import type { NormalizedMessage } from './types.js';
 import { normalizeForMatch, prepareNormalized, prepareText, type PhraseMatcher, type PreparedText } from './normalize-text.js';
 import { findCaseNumbers } from './case-number.js';
+import { SIGN_OFF } from './message-fields.js';
 import { subjectOpensAs, withoutReplyPrefixes } from './subject.js';
 
 const NO_PREFIXES: ReadonlySet<string> = new Set();
@@ -126,13 +127,6 @@ const CJK_TAIL = /^(\s|$|[^\p{L}\p{N}?？!！]|通知|报告|報告|提醒|回�
  * sentence.
  */
 const SUBJECT_TAIL_UNTIL = /^\s*(until|till|through|thru|returning|back on|hasta|bis|jusqu|fino|tot|ate|até|(from|desde|del|du|dal|van|ab|vom) \d)[^-–—:：|]*$/u;
-/**
- * Where the writer's own text ends: a sign-off line, a signature delimiter
- * or a confidentiality notice. An away notice is short above it, however
- * long the signature and the legal text below.
- */
-const SIGN_OFF =
-  /^[ \t]*(--|_{5,}|-{5,}|((best|kind|warm|many)\s+)?regards|sincerely|cheers|thanks|thank you|atentamente|saludos( cordiales)?|cordialmente|cordiales saludos|un (cordial )?saludo|gracias|muchas gracias|此致|祝好|顺祝商祺|谢谢|mit freundlichen gr(ü|ue)(ß|ss)en|cordialement|atenciosamente|cumprimentos|distinti saluti|met vriendelijke groet(en)?)[ \t]*[,.!，。！]?[ \t]*$|^[ \t]*(aviso de confidencialidad|aviso legal|nota de confidencialidad|confidentiality notice|confidential|disclaimer|免责声明|保密声明)\b/imu;
 /** `Name <local@domain>` or a bare address, for the Sender and Return-Path headers. */
 const HEADER_ADDRESS = /<?\s*([^\s<>"@]+)@[^\s<>"@]+?\s*>?\s*$/;
 

@@ -130,6 +130,28 @@ export function applicantSignsOwnRequest(text: string): boolean {
 }
 
 /**
+ * Where the writer's own text ends: a sign-off line, a signature delimiter
+ * or a confidentiality notice. An away notice is short above it, however
+ * long the signature and the legal text below.
+ */
+export const SIGN_OFF =
+  /^[ \t]*(--|_{5,}|-{5,}|((best|kind|warm|many)\s+)?regards|sincerely|cheers|thanks|thank you|atentamente|saludos( cordiales)?|cordialmente|cordiales saludos|un (cordial )?saludo|gracias|muchas gracias|此致|祝好|顺祝商祺|谢谢|mit freundlichen gr(ü|ue)(ß|ss)en|cordialement|atenciosamente|cumprimentos|distinti saluti|met vriendelijke groet(en)?)[ \t]*[,.!，。！]?[ \t]*$|^[ \t]*(aviso de confidencialidad|aviso legal|nota de confidencialidad|confidentiality notice|confidential|disclaimer|免责声明|保密声明)\b/imu;
+/** Writer's text shorter than this above a sign-off line is a greeting ("Gracias.") opening the text, not its end. */
+const MIN_TEXT_ABOVE_SIGN_OFF = 80;
+
+/**
+ * The writer's own words: the text above the sign-off, the signature and
+ * the legal notice (a physician's "Jefe del Servicio de Emergencia", a
+ * clinic's "Central de Emergencias 24 horas"). The whole text when no
+ * sign-off line ends a paragraph of some length.
+ */
+export function aboveSignOff(text: string): string {
+  const re = new RegExp(SIGN_OFF.source, 'gimu');
+  for (const m of text.matchAll(re)) if (text.slice(0, m.index).trim().length >= MIN_TEXT_ABOVE_SIGN_OFF) return text.slice(0, m.index);
+  return text;
+}
+
+/**
  * "It is not an emergency" is not a plea of one, nor is a conditional
  * ("for urgent matters call...", "en caso de emergencia", "如有急事请致电"),
  * the usual line of an away notice or a signature; nor a hospital stay

@@ -377,3 +377,14 @@ describe('a reply that asks for something else than its subject (stress round 15
     });
   });
 });
+
+describe('a plea is in the writer\'s own words, not their signature (stress round 16)', () => {
+  const doctor = 'Estimados señores:\n\nQuisiéramos saber si la visa de mi esposa ya fue emitida y cuándo llegará el pasaporte. Es una consulta administrativa.\n\nSaludos cordiales,\n\nDr. Ricardo Benavides Llosa\nJefe del Servicio de Emergencia\nClínica San Gabriel\n\n--\nEn caso de emergencia médica llame a nuestra Central de Emergencias 24 horas.';
+  it('a physician\'s title and a clinic\'s notice below the sign-off plead nothing', () => {
+    expect(classify({ subject: 'IV Inquiry LMA2024051176 Salinas', newText: doctor }).route).toEqual({ queue: 'iv-status', priority: 'normal' });
+  });
+  it('a plea above the sign-off still raises the ticket, and a short greeting line is not the sign-off', () => {
+    const plea = 'Gracias.\nMi padre, el peticionario, está en cuidados intensivos desde ayer y los médicos dicen que su estado es muy grave. Caso LMA2024051176.\n\nSaludos cordiales,\nAna Salinas';
+    expect(classify({ subject: 'IV Inquiry LMA2024051176 Salinas', newText: plea }).route?.priority).toBe('urgent');
+  });
+});
