@@ -231,12 +231,28 @@ export function detectMachineSignals(msg: NormalizedMessage, rules: MachineRules
     else weak.push('body:away-weak');
   }
 
+  if (signals.length === 1 && signals[0] === 'sender:machine-address' && relaysAPerson(msg, rules)) return [];
   if (signals.length > 0) return [...signals, ...weak];
   // Weak signs add up only when nothing in the text shows a person writing:
   // words only people write, or this post's case number in their own text.
   if (weak.length < 2 || person) return [];
   if (impersonalNotice) return weak;
   return findCaseNumbers(ownText, NO_PREFIXES).some((c) => rules.casePrefixes.includes(c.prefix)) ? [] : weak;
+}
+
+/**
+ * A web form's mail (`From: no-reply@...`, `Reply-To:` the person who filled
+ * it in) relays a person's own words: the no-reply sender is then the only
+ * sign of a machine, the Reply-To is a person's own address (not a role
+ * mailbox, not a machine's), and the text speaks in the first person. Our
+ * reply goes to that Reply-To, to the person.
+ */
+function relaysAPerson(msg: NormalizedMessage, rules: MachineRules): boolean {
+  const to = msg.replyTo?.address.toLowerCase();
+  if (!to || to === msg.from?.address.toLowerCase() || rules.ownAddresses.has(to)) return false;
+  const local = to.split('@')[0] ?? '';
+  if (rules.senderLocalParts.some((re) => re.test(local)) || isRoleMailbox(local, rules.roleSenderLocalParts)) return false;
+  return FIRST_PERSON.test(normalizeForMatch(msg.newText));
 }
 
 /** Shorter texts may be a person's terse line; a notice is longer. */

@@ -338,3 +338,17 @@ describe('calendar systems (stress round 16)', () => {
     expect(signals({ partTypes: ['multipart/mixed', 'text/plain', 'text/calendar'], newText: text })).toEqual([]);
   });
 });
+
+describe("a web form's mail relays a person (stress round 16)", () => {
+  const form = 'Nombre: Gladys Paredes Villanueva\nTeléfono: 987 330 412\nNúmero de caso: LMA2024127764\nMensaje: Por motivos de trabajo ya no podré viajar. Por favor cancelen mi cita de entrevista del 4 de diciembre.';
+  const from = { name: 'Formulario Web', address: 'no-reply@example.org' };
+  it('a no-reply sender with a person\'s Reply-To and first-person words is the person', () => {
+    expect(signals({ from, replyTo: { name: 'Gladys Paredes', address: 'gladys.paredes.v@example.com' }, newText: form })).toEqual([]);
+  });
+  it('not when the Reply-To is a role or machine mailbox, when there is none, or when another strong sign is there', () => {
+    expect(signals({ from, replyTo: { name: '', address: 'soporte@example.org' }, newText: form })).toContain('sender:machine-address');
+    expect(signals({ from, newText: form })).toContain('sender:machine-address');
+    expect(signals({ from, replyTo: { name: 'Gladys', address: 'gladys.paredes.v@example.com' }, newText: form, headers: { 'list-unsubscribe': ['<https://example.org/u>'] } })).toContain('sender:machine-address');
+    expect(signals({ from, replyTo: { name: 'Gladys', address: 'gladys.paredes.v@example.com' }, newText: 'Su cita ha sido confirmada.\nFecha: 4 de diciembre\nHora: 9:00\nLugar: Embajada' })).toContain('sender:machine-address');
+  });
+});
