@@ -92,12 +92,21 @@ function namesSomeoneInASentence(text: string): boolean {
   return false;
 }
 
+/** A template's placeholder in capitals, left unfilled: "[NOMBRE DEL SOLICITANTE]", "<APPLICANT NAME>". */
+const UNFILLED = /[\[<{【]\s*[^\p{Ll}\]>}】\n]{2,40}\s*[\]>}】]/gu;
+
+function withoutPlaceholders(text: string): string {
+  return /[\[<{【]/u.test(text) ? text.replace(UNFILLED, ' ') : text;
+}
+
 /**
  * A label such as `Solicitante principal:` followed by at least one word of
  * letters, or a full name in a sentence that says whose it is ("mi hijo
  * Jorge Luis Pérez Soto").
  */
-export function hasApplicantName(text: string, prepared: PreparedText, labels: PhraseMatcher): boolean {
+export function hasApplicantName(written: string, writtenPrepared: PreparedText, labels: PhraseMatcher): boolean {
+  const text = withoutPlaceholders(written);
+  const prepared = text === written ? writtenPrepared : prepareText(text);
   if (!labels.find(prepared)) return namesSomeoneInASentence(text);
   const petitioner = PETITIONER_SELF.test(text);
   for (const line of text.split(/\r?\n/)) {

@@ -90,11 +90,15 @@ const NAME_STOP = /\s[-–—|/]\s|[(,;|/\[!?！？]/u;
 /** Words after a name that are not part of it: "Zhou 急", "Pérez URGENTE", "Acosta y BNS2023022222". */
 const AFTER_NAME = /^(urgent|urgente|urgencia|urgency|asap|急|紧急|緊急|加急|y|and|e|和|及|&)$/iu;
 
+/** A template's placeholder left in ("[LAST NAME]", "<apellido>", "{姓氏}"): no name was written. */
+const PLACEHOLDER = /^[\s:,-]*[\[<{(（【]\s*(applicant['’]?s? )?(last ?name|surname|family name|apellidos?|primer apellido|apellido del solicitante|姓|姓氏|姓名)\s*[\]>})）】]/iu;
+
 /**
  * The last name written after the case number (`... LMA2023123456 Quispe`),
  * as written; null when nothing name-like follows.
  */
 export function lastNameAfter(textAfterCaseNumber: string): string | null {
+  if (PLACEHOLDER.test(textAfterCaseNumber)) return null;
   const rest = textAfterCaseNumber.replace(/^[\s\p{P}\p{S}]+/u, '');
   const segment = (rest.split(NAME_STOP)[0] ?? '').trim();
   const words: string[] = [];

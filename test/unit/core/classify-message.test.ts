@@ -388,3 +388,12 @@ describe('a plea is in the writer\'s own words, not their signature (stress roun
     expect(classify({ subject: 'IV Inquiry LMA2024051176 Salinas', newText: plea }).route?.priority).toBe('urgent');
   });
 });
+
+describe('one-line mails (stress round 16)', () => {
+  it('"se me pasó el turno del martes, me pueden dar otro?" is a missed appointment', () => {
+    expect(classify({ subject: 'turno', newText: 'se me paso el turno del martes, me pueden dar otro? BNS 2024 077 120' }, bns)).toMatchObject({
+      category: 'iv_missed_appointment',
+      caseNumber: 'BNS2024077120',
+    });
+  });
+});

@@ -141,3 +141,11 @@ describe('findEmergency: "now" belongs to its own clause (stress round 5)', () =
     expect(find('我们的担保人原来是我父亲，他2018年去世以后，移民局批准了人道主义复审，现在的担保人是我哥哥。')).toBeNull());
   it('the clause right after it does', () => expect(find('Mi madre tuvo cáncer en 2019, y ahora volvió.')).not.toBeNull());
 });
+
+describe('a template pasted with its placeholders left (stress round 16)', () => {
+  const has = (text: string) => hasApplicantName(text, prepareText(text), rules.applicantNameLabels);
+  it('an unfilled "[NOMBRE DEL SOLICITANTE]" names nobody; a name written in brackets still does', () => {
+    expect(has('Solicito la cancelación del turno de [NOMBRE DEL SOLICITANTE], caso N° [NÚMERO DE CASO].')).toBe(false);
+    expect(has('Nombre del solicitante: [Rosa Elena Quispe]')).toBe(true);
+  });
+});

@@ -92,3 +92,8 @@ describe('subjectOpensAs: reply or forward', () => {
     expect(withoutReplyPrefixes('Reunión: cita')).toBe('Reunión: cita');
   });
 });
+
+describe('a placeholder is not a last name (stress round 16)', () => {
+  it.each([' [LAST NAME]', ' <apellido>', ' {姓氏}', ': [Applicant Last Name]'])('%j', (rest) => expect(lastNameAfter(rest)).toBeNull());
+  it('a name after the case number is still read', () => expect(lastNameAfter(' Quispe Mamani')).toBe('Quispe Mamani'));
+});
