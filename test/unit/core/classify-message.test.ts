@@ -397,3 +397,14 @@ describe('one-line mails (stress round 16)', () => {
     });
   });
 });
+
+describe('a long story: the request is what is asked, not what happened (stress round 16)', () => {
+  it('"que adelanten nuestra entrevista" after a story with a cancelled party is an early appointment', () => {
+    const text = 'Mi papá murió en 2018. Ese año tuvimos que cancelar la fiesta de quince años de mi prima. Nuestro caso es LMA2023178842. A mi mamá le diagnosticaron cáncer de páncreas y está recibiendo quimioterapia. Les pido, por favor, que adelanten nuestra entrevista para poder cuidarla.';
+    expect(classify({ subject: 'Nuestra historia', newText: text }).category).toBe('iv_early_appointment');
+  });
+  it('a trip that "没去成" (did not happen) weighs less than "请帮我取消12月15日的面谈预约"', () => {
+    const text = '去年本来订了机票想带孩子去美国看看姑姑，结果因为航班被取消，最后也没去成。经过全家慎重考虑，我们决定放弃这次移民，请帮我取消12月15日的面谈预约。案件号：GUZ2023047719，主申请人：谭志强，联系电话：137 2288 6410。';
+    expect(classify({ subject: '我的情况说明', newText: text }, guz).category).toBe('iv_cancellation');
+  });
+});
