@@ -4,13 +4,13 @@
  * to do. Pure: the same message and rules always give the same decision.
  */
 import type { CompiledRules } from './compile-rules.js';
-import type { Category, NormalizedMessage, Problem, TriageDecision } from './types.js';
+import type { Category, NormalizedMessage, PersonCategory, Problem, TriageDecision } from './types.js';
 import { isIvCategory, PROBLEMS } from './types.js';
 import { detectMachineSignals } from './machine-detect.js';
 import { lastNameAfter, matchConvention, stripSubjectPrefixes, subjectOpensAs } from './subject.js';
 import { pickCaseNumber } from './case-number.js';
 import { prepareText, type PreparedText } from './normalize-text.js';
-import { scoreIntent } from './score-intent.js';
+import { scoreIntent, type IntentInput, type IntentResult } from './score-intent.js';
 import { aboveSignOff, applicantSignsOwnRequest, bareAcknowledgement, findEmergency, hasApplicantName, hasContact } from './message-fields.js';
 import { detectLanguage, replyLanguages } from './detect-language.js';
 import { decideOutcome } from './decide.js';
@@ -74,25 +74,10 @@ export function classifyMessage(msg: NormalizedMessage, rules: CompiledRules): T
   const senderText = msg.newText.trim().length < SHORT_NEW_TEXT && readsAsForward(msg) ? `${msg.newText}\n${msg.quotedText}` : msg.newText;
   const body = senderText === msg.newText ? newText : prepareText(senderText);
   const preparedSubject = prepareText(subject);
-  const intentInput = { subject: preparedSubject, body, ownBody: body === newText ? undefined : newText, hasCaseNumber: caseNumber !== null, thanksOnly: thanksOnly(preparedSubject, senderText, body, rules) };
+  const intentInput: IntentInput = { subject: preparedSubject, body, ownBody: body === newText ? undefined : newText, hasCaseNumber: caseNumber !== null, thanksOnly: thanksOnly(preparedSubject, senderText, body, rules) };
   const intent = scoreIntent(intentInput, rules);
-  // "IV Inquiry" is the subject people use for everything: a body that asks,
-  // in so many words, to cancel, make up or move an appointment is that
-  // request (under a subject that does not carry its convention). So is a
-  // reply under one request's subject whose text asks for another ("ya no
-  // hace falta que adelanten nada ... cancelen el turno"): the text alone
-  // must ask for it, more than for the subject's.
-  let requested: Category | null = null;
-  if (convention?.category === 'iv_inquiry' && isIvRequest(intent.category) && (intent.scores[intent.category] ?? 0) >= SPECIFIC_REQUEST_SCORE) requested = intent.category;
-  else if (convention && isIvRequest(convention.category)) {
-    const text = scoreIntent({ ...intentInput, subject: NO_TEXT }, rules);
-    const score = (c: Category): number => text.scores[c as keyof typeof text.scores] ?? 0;
-    if (isIvRequest(text.category) && text.category !== convention.category && score(text.category) >= SPECIFIC_REQUEST_SCORE && score(text.category) > score(convention.category)) requested = text.category;
-  }
-  // "ok", "Muchas gracias, quedo atenta" in answer to our reply: it asks
-  // nothing, whatever the subject it keeps.
-  const acknowledgement = rules.thanksNote?.acknowledgement;
-  const bareAck = acknowledgement != null && subjectOpensAs(msg.subject) !== 'forward' && (msg.inReplyTo !== null || subjectOpensAs(msg.subject) === 'reply') && bareAcknowledgement(msg.newText, msg.from?.name ?? null, acknowledgement);
+  const requested = convention ? requestAgainstSubject(convention.category, intent, intentInput, rules) : null;
+  const bareAck = isBareAcknowledgement(msg, rules);
   const category: Category = bareAck ? 'general' : (requested ?? convention?.category ?? intent.category);
 
   const problems = new Set<Problem>();
@@ -140,6 +125,33 @@ export function classifyMessage(msg: NormalizedMessage, rules: CompiledRules): T
     emergency,
     scores: intent.scores,
   };
+}
+
+/**
+ * The request a message makes against its subject's convention, or null.
+ * "IV Inquiry" is the subject people use for everything: a text that asks,
+ * in so many words, to cancel, make up or move an appointment is that
+ * request. So is a reply under one request's subject whose text asks for
+ * another ("ya no hace falta que adelanten nada ... cancelen el turno"):
+ * scored on the text alone, it must ask for it more than for the subject's.
+ */
+function requestAgainstSubject(subjectCategory: Category, intent: IntentResult, input: IntentInput, rules: CompiledRules): Category | null {
+  if (subjectCategory === 'iv_inquiry') {
+    return isIvRequest(intent.category) && (intent.scores[intent.category] ?? 0) >= SPECIFIC_REQUEST_SCORE ? intent.category : null;
+  }
+  if (!isIvRequest(subjectCategory)) return null;
+  const text = scoreIntent({ ...input, subject: NO_TEXT }, rules);
+  const score = (c: Category): number => text.scores[c as PersonCategory] ?? 0;
+  const asked = text.category;
+  return isIvRequest(asked) && asked !== subjectCategory && score(asked) >= SPECIFIC_REQUEST_SCORE && score(asked) > score(subjectCategory) ? asked : null;
+}
+
+/** "ok", "Muchas gracias, quedo atenta" in answer to our reply: it asks nothing, whatever subject it keeps. */
+function isBareAcknowledgement(msg: NormalizedMessage, rules: CompiledRules): boolean {
+  const filler = rules.thanksNote?.acknowledgement;
+  const opens = subjectOpensAs(msg.subject);
+  const reply = opens === 'reply' || (opens === null && msg.inReplyTo !== null);
+  return filler != null && reply && bareAcknowledgement(msg.newText, msg.from?.name ?? null, filler);
 }
 
 /** A note written to thank that asks nothing: no question mark, no request. */

@@ -273,6 +273,8 @@ const ACKNOWLEDGEMENT_MAX_CHARS = 160;
  * (a signature) and punctuation. It asks nothing.
  */
 export function bareAcknowledgement(text: string, senderName: string | null, filler: RegExp): boolean {
+  // Not folded at all when even its white space could not bring it under the limit.
+  if (text.length > ACKNOWLEDGEMENT_MAX_CHARS * 4) return false;
   const t = normalizeForMatch(text);
   if (t.length === 0 || t.length > ACKNOWLEDGEMENT_MAX_CHARS) return false;
   let rest = t.replace(filler, ' ');
