@@ -58,7 +58,11 @@ export interface CaseNumberHit {
  *   actualizada` under a subject `[BNS-2026-000457]`).
  */
 export function findCaseNumbers(text: string, notPrefixes: ReadonlySet<string>, ticketIds: ReadonlySet<string> = NONE): CaseNumberHit[] {
-  return scan(text, notPrefixes).filter((h) => !h.ticket && !(h.ticketShaped && ticketIds.has(h.caseNumber)));
+  return scan(text, notPrefixes).filter((h) => notATicket(h, ticketIds));
+}
+
+function notATicket(h: ScannedNumber, ticketIds: ReadonlySet<string>): boolean {
+  return !h.ticket && !(h.ticketShaped && ticketIds.has(h.caseNumber));
 }
 
 const NONE: ReadonlySet<string> = new Set();
@@ -100,9 +104,10 @@ export function pickCaseNumber(
 ): (CaseNumberHit & { place: number }) | null {
   // A number shown as a ticket reference anywhere in the message is that
   // ticket wherever it is written in the ticket's shape.
-  const ticketIds = new Set(places.flatMap((text) => scan(text, notPrefixes).filter((h) => h.ticket).map((h) => h.caseNumber)));
-  for (const [place, text] of places.entries()) {
-    const hits = findCaseNumbers(text, notPrefixes, ticketIds);
+  const scanned = places.map((text) => scan(text, notPrefixes));
+  const ticketIds = new Set(scanned.flat().filter((h) => h.ticket).map((h) => h.caseNumber));
+  for (const [place, found] of scanned.entries()) {
+    const hits = found.filter((h) => notATicket(h, ticketIds));
     const hit = hits.find((h) => ownPrefixes.includes(h.prefix)) ?? hits[0];
     if (hit) return { ...hit, place };
   }

@@ -154,9 +154,10 @@ const MIN_TEXT_ABOVE_SIGN_OFF = 80;
  * clinic's "Central de Emergencias 24 horas"). The whole text when no
  * sign-off line ends a paragraph of some length.
  */
+const SIGN_OFF_LINES = new RegExp(SIGN_OFF.source, 'gimu');
+
 export function aboveSignOff(text: string): string {
-  const re = new RegExp(SIGN_OFF.source, 'gimu');
-  for (const m of text.matchAll(re)) if (text.slice(0, m.index).trim().length >= MIN_TEXT_ABOVE_SIGN_OFF) return text.slice(0, m.index);
+  for (const m of text.matchAll(SIGN_OFF_LINES)) if (text.slice(0, m.index).trim().length >= MIN_TEXT_ABOVE_SIGN_OFF) return text.slice(0, m.index);
   return text;
 }
 
