@@ -16,7 +16,7 @@
  * Ties go to the first category in `intentPriority`.
  */
 import type { CompiledRules } from './compile-rules.js';
-import type { PreparedText } from './normalize-text.js';
+import { prepareNormalized, type PreparedText } from './normalize-text.js';
 import type { PersonCategory } from './types.js';
 
 export interface IntentInput {
@@ -52,9 +52,14 @@ export function scoreIntent(input: IntentInput, rules: CompiledRules): IntentRes
   for (const intent of rules.intents) {
     minScore[intent.category] = intent.minScore;
     let score = 0;
-    const body = IV_REQUESTS.includes(intent.category) ? (input.ownBody ?? input.body) : input.body;
+    let body = IV_REQUESTS.includes(intent.category) ? (input.ownBody ?? input.body) : input.body;
+    let subject = input.subject;
+    if (intent.category === 'iv_cancellation') {
+      body = withoutRefusedCancellation(body);
+      subject = withoutRefusedCancellation(subject);
+    }
     for (const signal of intent.signals) {
-      const inSubject = signal.inSubject ? signal.matcher.count(input.subject, MAX_HITS_PER_SIGNAL) : 0;
+      const inSubject = signal.inSubject ? signal.matcher.count(subject, MAX_HITS_PER_SIGNAL) : 0;
       const inBody = signal.inBody ? signal.matcher.count(body, MAX_HITS_PER_SIGNAL) : 0;
       score += signal.weight * Math.min(MAX_HITS_PER_SIGNAL, inSubject * SUBJECT_FACTOR + inBody);
     }
@@ -79,4 +84,18 @@ export function scoreIntent(input: IntentInput, rules: CompiledRules): IntentRes
     return { category: ivRequest ?? 'iv_inquiry', scores };
   }
   return { category: family ?? 'general', scores };
+}
+
+/**
+ * A cancellation refused is not asked for: "NO queremos cancelar la cita",
+ * "we do not want to cancel", "sin cancelar", "我们不取消面谈", "（不是取消）".
+ * Matched on normalised text (lower case, no accents).
+ */
+const REFUSED_CANCELLATION =
+  /(?<![\p{L}])(no|not|never|nunca|sin|don['’]?t|do not|won['’]?t|will not|does not|doesn['’]?t)(\s+(queremos|quiero|quisiera|quisieramos|deseamos|deseo|vamos a|voy a|pensamos|es para|want to|wish to|need to|plan to|intend to|mean to|is to|to))?\s+(cancel|anul)\p{L}*|(不要|不想|不会|不會|并不|並不|不是|无意|無意|不)\s*(要|想|是)?\s*取消/gu;
+
+function withoutRefusedCancellation(text: PreparedText): PreparedText {
+  REFUSED_CANCELLATION.lastIndex = 0;
+  if (!REFUSED_CANCELLATION.test(text.text)) return text;
+  return prepareNormalized(text.text.replace(REFUSED_CANCELLATION, ' '));
 }

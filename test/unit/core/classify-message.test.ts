@@ -408,3 +408,23 @@ describe('a long story: the request is what is asked, not what happened (stress 
     expect(classify({ subject: '我的情况说明', newText: text }, guz).category).toBe('iv_cancellation');
   });
 });
+
+describe('a cancellation refused is not asked for (stress round 18)', () => {
+  it('"NO queremos cancelar", "我们不取消面谈", even under the cancellation subject: the earlier date asked for decides', () => {
+    expect(classify({ subject: 'Cita de entrevista LMA2024088231 - NO cancelar', newText: 'Por favor, NO queremos cancelar la cita. Pero sí necesitamos una fecha más próxima: los exámenes médicos vencen el 31 de enero.' }).category).toBe('iv_early_appointment');
+    expect(classify({ subject: '关于面谈预约（不是取消）', newText: '案件号GUZ2024088231。我们不取消面谈，但需要更早的日期：体检报告1月10日过期。请问能否提前到1月上旬？' }, guz).category).toBe('iv_early_appointment');
+    expect(
+      classify({ subject: 'IV appointment cancellation', newText: 'Caso BNS2024071234. Les escribo con este asunto porque no encontré otro, pero NO queremos cancelar el turno. Lo que necesitamos es una fecha anterior: el turno es el 15 de marzo.' }, bns),
+    ).toMatchObject({ category: 'iv_early_appointment', problems: ['nonconforming_subject'] });
+  });
+  it('a cancellation asked for after another "no" is still one', () => {
+    expect(classify({ subject: 'Cancelación', newText: 'No podré viajar. Quiero cancelar mi cita, caso LMA2024088231. Ana Pérez, cel 987654321.' }).category).toBe('iv_cancellation');
+  });
+});
+
+describe('visas, not appointments (stress round 17)', () => {
+  it('"¿nos pueden cancelar la visa de turista?" asks about a visa, not to cancel an appointment', () => {
+    const text = 'Tenemos visa de turista B1/B2. El I-130 de nuestra hija fue aprobado, caso LMA2025061200. ¿Tenemos que hacer una nueva entrevista? Si vamos de turistas mientras el caso está abierto, ¿nos pueden cancelar la visa de turista?';
+    expect(classify({ subject: 'Tenemos visa de turista y nos aprobaron el I-130', newText: text }).category).toBe('iv_inquiry');
+  });
+});
