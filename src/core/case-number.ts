@@ -24,6 +24,13 @@ const CASE_NUMBER = /(?<![A-Za-z0-9])([A-Za-z]{3})[\s\-–—_./:#]{0,2}((?:\d[\
 const TICKET_SHAPE = /^[A-Za-z]{3}-\d{4}-\d{6}$/;
 const TICKET_LABEL_BEFORE = /(ticket|tiquete|referencia|reference|ref\.?|n[°º]?\s*de\s*ticket|(工单|工單)(号|號|编号|編號)?|参考编号|參考編號|参考号|參考號)\s*(id|no\.?|n[°º]|#|number|n[uú]mero)?\s*[:：#]?\s*$|\[\s*$/iu;
 
+/**
+ * Before a case number that replaces one written earlier: a correction or
+ * the new number of a transferred case, in the same sentence.
+ */
+const SUPERSEDES =
+  /(correct[oa]|corrijo|correcci[oó]n|corregido|quise decir|the correct|corrected|i meant|nuevo n[uú]mero|n[uú]mero nuevo|nuevo caso|new (case )?number|transferid[oa]|pas[oó] a|was transferred|moved to|正确的|更正|新的?案件号|新案件號|转到|轉到|转至)[^.!?。！？\n]{0,45}$/iu;
+
 /** After a grouped number (`LMA 2023 123 456`), another group (or the `:30` of a time) means it is not a case number. */
 const GROUP_CONTINUES = /^[\s\-–—./:]\d/;
 
@@ -108,7 +115,9 @@ export function pickCaseNumber(
   const ticketIds = new Set(scanned.flat().filter((h) => h.ticket).map((h) => h.caseNumber));
   for (const [place, found] of scanned.entries()) {
     const hits = found.filter((h) => notATicket(h, ticketIds));
-    const hit = hits.find((h) => ownPrefixes.includes(h.prefix)) ?? hits[0];
+    const text = places[place] ?? '';
+    // "Corrijo: el número correcto es ...", "transferido con el nuevo número ...": the writer says which one counts.
+    const hit = hits.findLast((h) => SUPERSEDES.test(text.slice(Math.max(0, h.index - 60), h.index))) ?? hits.find((h) => ownPrefixes.includes(h.prefix)) ?? hits[0];
     if (hit) return { ...hit, place };
   }
   return null;

@@ -46,6 +46,16 @@ describe('pickCaseNumber', () => {
     expect(pickCaseNumber(['IV Inquiry MNL2022001122 Santos', 'BNS2023010203'], ['BNS'], none)).toMatchObject({ caseNumber: 'MNL2022001122', place: 0 });
   });
 
+  it('a number the writer corrects, or a transferred case\'s new number, replaces the one before it (stress round 18)', () => {
+    const corrected = 'Mi número de caso es LMA2024135168.\nCorrijo: el número correcto es LMA2024135186, me equivoqué al copiarlo.';
+    expect(pickCaseNumber(['Consulta', corrected], ['LMA'], none)?.caseNumber).toBe('LMA2024135186');
+    const away = 'Mi caso era BNS2023064420. El NVC me avisó que el caso pasó a la Embajada en Asunción con el número ASU2025001187.';
+    expect(pickCaseNumber(['Transferencia', away], ['BNS'], none)?.caseNumber).toBe('ASU2025001187');
+    expect(pickCaseNumber(['', '旧案件号 HCM2023088142。NVC已经把案件转到广州，新的案件号是 GUZ2025003906。'], ['GUZ'], none)?.caseNumber).toBe('GUZ2025003906');
+    // Two cases side by side, nothing superseded: this post's wins.
+    expect(pickCaseNumber(['', 'Mi esposo tiene su caso BGT2023456781. Mis hijos y yo estamos en el caso LMA2024107722.'], ['LMA'], none)?.caseNumber).toBe('LMA2024107722');
+  });
+
   it('falls back to quoted text, and to null', () => {
     expect(pickCaseNumber(['', '', '> Caso LMA2021000002'], ['LMA'], none)?.caseNumber).toBe('LMA2021000002');
     expect(pickCaseNumber(['', '', ''], ['LMA'], none)).toBeNull();
