@@ -71,10 +71,13 @@ export function classifyMessage(msg: NormalizedMessage, rules: CompiledRules): T
 
   const convention = matchConvention(subject, rules.subject);
   // A bare forward ("FYI") is read through what it forwards; a short reply is not read through its quote.
-  const senderText = msg.newText.trim().length < SHORT_NEW_TEXT && readsAsForward(msg) ? `${msg.newText}\n${msg.quotedText}` : msg.newText;
+  // Someone's own mail forwarded for them is their errand: its words are the sender's.
+  const errand = readsAsForward(msg) && forwardsOnBehalf(msg.newText) ? `${msg.newText}\n${firstForwardedLayer(msg.quotedText)}` : null;
+  const senderText = msg.newText.trim().length < SHORT_NEW_TEXT && readsAsForward(msg) ? `${msg.newText}\n${msg.quotedText}` : (errand ?? msg.newText);
   const body = senderText === msg.newText ? newText : prepareText(senderText);
   const preparedSubject = prepareText(subject);
-  const intentInput: IntentInput = { subject: preparedSubject, body, ownBody: body === newText ? undefined : newText, hasCaseNumber: caseNumber !== null, thanksOnly: thanksOnly(preparedSubject, senderText, body, rules) };
+  const ownBody = body === newText ? undefined : errand === null ? newText : errand === senderText ? body : prepareText(errand);
+  const intentInput: IntentInput = { subject: preparedSubject, body, ownBody, hasCaseNumber: caseNumber !== null, thanksOnly: thanksOnly(preparedSubject, senderText, body, rules) };
   const intent = scoreIntent(intentInput, rules);
   const requested = convention ? requestAgainstSubject(convention.category, intent, intentInput, rules) : null;
   const bareAck = isBareAcknowledgement(msg, rules);
@@ -152,6 +155,38 @@ function isBareAcknowledgement(msg: NormalizedMessage, rules: CompiledRules): bo
   const opens = subjectOpensAs(msg.subject);
   const reply = opens === 'reply' || (opens === null && msg.inReplyTo !== null);
   return filler != null && reply && bareAcknowledgement(msg.newText, msg.from?.name ?? null, filler);
+}
+
+/**
+ * The sender forwards someone else's own mail for them ("les reenvío el
+ * correo de mi tía", "下面是我爷爷的邮件，我帮他转发"): that person's request
+ * is the sender's errand, so it is read as the sender's own words.
+ */
+const FORWARD_VERB = /(?<![\p{L}])(reenv[ií]\p{L}*|forward\p{L}*|mando|mand[oé] lo que|paso el correo)(?![\p{L}])|转发|轉發|转给|帮(他|她)发/iu;
+const THIRD_PERSON =
+  /(?<![\p{L}])(mi|my|our|nuestr[oa])\s+(t[ií][oa]|madre|padre|mam[aá]|pap[aá]|abuel[oa]|herman[oa]|hij[oa]|espos[oa]|suegr[oa]|sobrin[oa]|prim[oa]|amig[oa]|vecin[oa]|cliente|aunt|uncle|mother|father|mom|dad|grand\p{L}+|brother|sister|son|daughter|wife|husband|cousin|friend|neighbou?r|client)(?![\p{L}])|我(的)?(爷爷|奶奶|外公|外婆|姥爷|姥姥|父亲|母亲|爸爸|妈妈|叔叔|阿姨|舅舅|姑姑|哥哥|姐姐|弟弟|妹妹|儿子|女儿|朋友|邻居|客户)/iu;
+
+function forwardsOnBehalf(ownText: string): boolean {
+  return ownText.length < 600 && FORWARD_VERB.test(ownText) && THIRD_PERSON.test(ownText);
+}
+
+/** Header lines of a forwarded message ("De:", "Subject:", "发件人："). */
+const FORWARDED_HEADER = /^\s*(de|from|date|fecha|enviado|sent|para|to|cc|asunto|subject|发件人|發件人|发送日期|發送日期|发送时间|收件人|主题|主旨|寄件者|日期|时间|時間)\s*[:：]/iu;
+/** Where the next forwarded or quoted message begins. */
+const LAYER_BREAK = /^\s*(-{3,}.*-{3,}|_{5,}|-{5,}|>)\s*/u;
+
+/** The text of the first forwarded message: after its header lines, up to the next forwarded message. */
+function firstForwardedLayer(quoted: string): string {
+  const lines = quoted.split('\n');
+  let at = 0;
+  while (at < lines.length && (FORWARDED_HEADER.test(lines[at]!) || lines[at]!.trim() === '' || LAYER_BREAK.test(lines[at]!))) at++;
+  const out: string[] = [];
+  for (; at < lines.length; at++) {
+    const line = lines[at]!;
+    if (LAYER_BREAK.test(line) || (FORWARDED_HEADER.test(line) && out.length > 0)) break;
+    out.push(line);
+  }
+  return out.join('\n');
 }
 
 /** A note written to thank that asks nothing: no question mark, no request. */

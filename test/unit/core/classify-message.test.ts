@@ -428,3 +428,16 @@ describe('visas, not appointments (stress round 17)', () => {
     expect(classify({ subject: 'Tenemos visa de turista y nos aprobaron el I-130', newText: text }).category).toBe('iv_inquiry');
   });
 });
+
+describe("someone's own mail forwarded for them is the sender's errand (stress round 18)", () => {
+  const aunt =
+    '---------- Forwarded message ---------\nDe: Gregoria Quispe <g@example.com>\nSubject: Fwd: Cita consular\n\nSeñores, no podré ir a mi entrevista del 2 de diciembre, quiero cancelarla.\nMi nombre completo es Gregoria Quispe Chambi, caso LMA2024055108, mi celular es 951 330 442.\n\n________________________________\nDe: ivlima@state.example\nAsunto: Cita consular\n\nSi no puede asistir, puede reprogramar o cancelar su cita.';
+  it('her request, name and phone in the forwarded layer count; the appointment letter below it does not', () => {
+    const d = classify({ subject: 'Fwd: Fwd: Cita consular', newText: 'Buenas tardes, les reenvío el correo de mi tía Gregoria; ella no sabe cómo escribirles directamente. Gracias.\n\nKevin Chambi', quotedText: aunt });
+    expect(d).toMatchObject({ category: 'iv_cancellation', caseNumber: 'LMA2024055108', problems: ['nonconforming_subject'] });
+  });
+  it('a forward of only a letter, with the sender\'s own question, is read from the sender\'s words', () => {
+    const letter = '---------- Forwarded message ---------\nDe: ivlima@state.example\nAsunto: Cita consular\n\nNúmero de caso: LMA2024055108\nSi no puede asistir, puede reprogramar o cancelar su cita.';
+    expect(classify({ subject: 'Fwd: Cita consular', newText: 'Buenas tardes, recibí esta carta de cita. ¿Qué documentos debo llevar a la entrevista? Tengo dudas sobre el examen médico y las fotos.', quotedText: letter }).category).toBe('iv_inquiry');
+  });
+});
