@@ -79,7 +79,7 @@ export function classifyMessage(msg: NormalizedMessage, rules: CompiledRules): T
   const ownBody = body === newText ? undefined : errand === null ? newText : errand === senderText ? body : prepareText(errand);
   const intentInput: IntentInput = { subject: preparedSubject, body, ownBody, hasCaseNumber: caseNumber !== null, thanksOnly: thanksOnly(preparedSubject, senderText, body, rules) };
   const intent = scoreIntent(intentInput, rules);
-  const requested = convention ? requestAgainstSubject(convention.category, intent, intentInput, rules) : null;
+  const requested = convention ? (requestAgainstSubject(convention.category, intent, intentInput, rules) ?? otherVisaUnderSubject(convention.category, caseNumber, intentInput, rules)) : null;
   const bareAck = isBareAcknowledgement(msg, rules);
   const category: Category = bareAck ? 'general' : (requested ?? convention?.category ?? intent.category);
 
@@ -147,6 +147,18 @@ function requestAgainstSubject(subjectCategory: Category, intent: IntentResult, 
   const score = (c: Category): number => text.scores[c as PersonCategory] ?? 0;
   const asked = text.category;
   return isIvRequest(asked) && asked !== subjectCategory && score(asked) >= SPECIFIC_REQUEST_SCORE && score(asked) > score(subjectCategory) ? asked : null;
+}
+
+/**
+ * An IV subject over a message about another kind of visa, with no NVC case
+ * number anywhere: a DV selectee cancelling their interview (a KCC number),
+ * a tourist renewing a B1/B2 under "IV Inquiry". What the text alone asks
+ * decides.
+ */
+function otherVisaUnderSubject(subjectCategory: Category, caseNumber: string | null, input: IntentInput, rules: CompiledRules): Category | null {
+  if (caseNumber !== null || !isIvCategory(subjectCategory)) return null;
+  const asked = scoreIntent({ ...input, subject: NO_TEXT }, rules).category;
+  return asked === 'dv_lottery' || asked === 'niv' ? asked : null;
 }
 
 /** "ok", "Muchas gracias, quedo atenta" in answer to our reply: it asks nothing, whatever subject it keeps. */

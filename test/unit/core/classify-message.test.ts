@@ -441,3 +441,13 @@ describe("someone's own mail forwarded for them is the sender's errand (stress r
     expect(classify({ subject: 'Fwd: Cita consular', newText: 'Buenas tardes, recibí esta carta de cita. ¿Qué documentos debo llevar a la entrevista? Tengo dudas sobre el examen médico y las fotos.', quotedText: letter }).category).toBe('iv_inquiry');
   });
 });
+
+describe('an IV subject over another kind of visa (stress round 17)', () => {
+  it('a DV selectee with a KCC number under "IV appointment cancellation" is DV; a B1/B2 renewal under "IV Inquiry" is NIV', () => {
+    expect(classify({ subject: 'IV appointment cancellation', newText: 'Fui seleccionado en la lotería de visas DV-2027, mi número de caso KCC es 2027SA00012345. Ya no podré ir a la entrevista de la visa de diversidad; por favor cancelen mi cita.' }).category).toBe('dv_lottery');
+    expect(classify({ subject: 'IV Inquiry', newText: 'Buenas tardes, quisiera renovar mi visa de turista B1/B2 que vence en enero. ¿Puedo usar el trámite sin entrevista?' }, bns).category).toBe('niv');
+  });
+  it('with an NVC case number the subject keeps its IV category', () => {
+    expect(classify({ subject: 'IV Inquiry LMA2024123456 Perez', newText: 'Tengo visa de turista B1/B2 vigente. ¿Puedo viajar mientras mi caso de inmigrante está pendiente?' }).category).toBe('iv_inquiry');
+  });
+});
