@@ -37,10 +37,12 @@ export function hasContact(text: string, ownAddresses: ReadonlySet<string>): boo
 /**
  * Who the writer is or writes for, before a name in a sentence: "Yo, Carmen
  * Rosa Flores", "mi hijo Jorge Luis Pérez Soto", "on behalf of my client
- * Ana María Ruiz". Matched without regard to case.
+ * Ana María Ruiz", or a case number and a dash on a data line ("Caso
+ * BNS2024061190 - Brian Nahuel Castro - cel ..."). Matched without regard
+ * to case.
  */
 const NAME_CUE =
-  /(?<![\p{L}])(yo|soy|me llamo|se llama|su nombre es|les escribe|le escribe|titular(?: del caso)?(?: es)?|a nombre de|en nombre de|a favor de|de parte de|(?:mi|nuestro|nuestra|su) (?:hijo|hija|esposo|esposa|marido|madre|padre|mam[aá]|pap[aá]|hermano|hermana|cliente|representad[oa]|sobrin[oa]|niet[oa]|abuel[oa])|i am|i['’]m|my name is|(?:his|her|their|the applicant['’]?s) name is|this is|on behalf of(?: my \w+)?|writing for|(?:my|our) (?:son|daughter|wife|husband|mother|father|brother|sister|client)|(?:interview|appointment|case|entrevista|cita|turno|caso) (?:for|of|de|del|a nombre de))[\s,:]+((?:el |la )?(?:se[nñ]ora?|se[nñ]orita|sra?\.?|srta\.?|don|do[nñ]a|dra?\.?|mrs?\.?|ms\.?|miss)\s+)?$/iu;
+  /(?<![\p{L}])(yo|soy|me llamo|se llama|su nombre es|les escribe|le escribe|titular(?: del caso)?(?: es)?|a nombre de|en nombre de|a favor de|de parte de|(?:mi|nuestro|nuestra|su) (?:hijo|hija|esposo|esposa|marido|madre|padre|mam[aá]|pap[aá]|hermano|hermana|cliente|representad[oa]|sobrin[oa]|niet[oa]|abuel[oa])|i am|i['’]m|my name is|(?:his|her|their|the applicant['’]?s) name is|this is|on behalf of(?: my \w+)?|writing for|(?:my|our) (?:son|daughter|wife|husband|mother|father|brother|sister|client)|(?:interview|appointment|case|entrevista|cita|turno|caso) (?:for|of|de|del|a nombre de)|[a-z]{3}\d{10}\s*[-–—|/])[\s,:]+((?:el |la )?(?:se[nñ]ora?|se[nñ]orita|sra?\.?|srta\.?|don|do[nñ]a|dra?\.?|mrs?\.?|ms\.?|miss)\s+)?$/iu;
 /** A relative named in Chinese: "我女儿刘晓燕", "我父亲 王建国" (a kinship word, then two to four Han characters). */
 const ZH_RELATIVE_NAME = /(女儿|女兒|儿子|兒子|父亲|父親|母亲|母親|妈妈|媽媽|爸爸|丈夫|妻子|太太|老公|老婆|哥哥|姐姐|弟弟|妹妹|申请人是|申請人是|我是|我叫|本人)[，,：:\s]?([\p{Script=Han}]{2,4})/u;
 /** An honorific names whoever follows it: "Mrs. Flor de María Ccahuana Quispe", "la Sra. Ana Ruiz". */

@@ -106,6 +106,7 @@ describe('hasApplicantName: a full name in a sentence', () => {
     'My daughter Emily Chen missed her interview.',
     'El turno a cancelar es el del 3 de diciembre, a nombre de GÓMEZ, Lucía Inés.',
     'La cita a nombre de QUISPE MAMANI, Rosa Elena no se usará.',
+    'Caso BNS2024061190 - Brian Nahuel Castro - cel 221 15-455-7812',
   ])('finds %j', (text) => expect(has(text)).toBe(true));
   it.each(['Mi hijo no podrá asistir a la entrevista en Lima.', 'Soy Rosa, quiero cancelar la cita.', 'I am Peruvian and my interview is on Monday.', 'Quiero cancelar la cita del Consulado General.'])(
     'finds none in %j',
