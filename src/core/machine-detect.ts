@@ -174,7 +174,7 @@ export function detectMachineSignals(msg: NormalizedMessage, rules: MachineRules
     signals.push('sender:none');
   } else {
     const local = from.address.split('@')[0] ?? '';
-    if (rules.senderLocalParts.some((re) => re.test(local))) signals.push('sender:machine-address');
+    if (rules.senderLocalParts.some((re) => re.test(local)) && !namedAfterSender(local, from.name)) signals.push('sender:machine-address');
     else if (isRoleMailbox(local, rules.roleSenderLocalParts)) weak.push('sender:role-address');
     if (rules.ownAddresses.has(from.address)) signals.push('sender:own-mailbox');
     if (from.name && rules.senderNames.find(from.name)) signals.push('sender:machine-name');
@@ -207,7 +207,7 @@ export function detectMachineSignals(msg: NormalizedMessage, rules: MachineRules
     // A corporate footer under a person's own words ("This message was sent
     // from an unmonitored mailbox", "本邮件由系统自动发送") is the gateway's
     // boilerplate, not the writer's: only a weak sign there.
-    if (declaredOnlyInFooter(msg.newText, rules)) weak.push('body:self-declared-footer');
+    if (declaredOnlyInFooter(msg.newText, rules, msg.from?.name ?? null)) weak.push('body:self-declared-footer');
     else signals.push('body:self-declared');
   }
   if (rules.doNotReplyBody.find(body)) weak.push('body:do-not-reply');
@@ -237,7 +237,11 @@ export function detectMachineSignals(msg: NormalizedMessage, rules: MachineRules
   // words only people write, or this post's case number in their own text.
   if (weak.length < 2 || person) return [];
   if (impersonalNotice) return weak;
-  return findCaseNumbers(ownText, NO_PREFIXES).some((c) => rules.casePrefixes.includes(c.prefix)) ? [] : weak;
+  const namesOurCase = (text: string): boolean => findCaseNumbers(text, NO_PREFIXES).some((c) => rules.casePrefixes.includes(c.prefix));
+  // An away notice's subject names the reader's case only by echoing the
+  // subject it answers: a subject of the writer's own that names this
+  // post's case ("Fuera de la oficina - reprogramar entrevista BNS...") is a person's.
+  return namesOurCase(ownText) || (!isReplyContext(msg) && namesOurCase(msg.subject)) ? [] : weak;
 }
 
 /**
@@ -284,12 +288,38 @@ function isImpersonal(text: string): boolean {
  * Whether a self-declaration stands only below the sign-off or legal notice,
  * under text written in the first person singular.
  */
-function declaredOnlyInFooter(raw: string, rules: MachineRules): boolean {
-  const end = SIGN_OFF.exec(raw);
-  if (!end || end.index === 0) return false;
-  const top = raw.slice(0, end.index);
+function declaredOnlyInFooter(raw: string, rules: MachineRules, senderName: string | null): boolean {
+  const end = SIGN_OFF.exec(raw)?.index ?? signatureLine(raw, senderName);
+  if (end === null || end === 0) return false;
+  const top = raw.slice(0, end);
   if (rules.selfDeclaredBody.find(prepareText(top)) !== null) return false;
   return FIRST_PERSON.test(normalizeForMatch(top));
+}
+
+/**
+ * A personal address that only looks like a no-reply one: what follows the
+ * machine word is the sender's own name ("no.reply.maria@" from "María
+ * Huarcaya", "noreply.chen.wei@" from "Chen Wei"). A service's no-reply
+ * address names the service, never the person in its display name.
+ */
+function namedAfterSender(local: string, senderName: string): boolean {
+  const rest = local.toLowerCase().replace(/^(no|do[._-]?not)[._-]?reply[._+-]*/u, '');
+  if (rest === local.toLowerCase() || rest === '') return false;
+  const name = new Set(normalizeForMatch(senderName).split(/[^\p{L}]+/u).filter((w) => w.length >= 2));
+  const words = rest.split(/[._+-]+/u).filter((w) => /\p{L}{2,}/u.test(w));
+  return words.length > 0 && words.every((w) => name.has(w.replace(/\d+$/u, '')));
+}
+
+/** Where a line holding only the sender's own name (the signature: "Carolina Benítez") starts, or null. */
+function signatureLine(raw: string, senderName: string | null): number | null {
+  const name = normalizeForMatch(senderName ?? '');
+  if (name.split(' ').length < 2) return null;
+  let at = 0;
+  for (const line of raw.split('\n')) {
+    if (normalizeForMatch(line) === name) return at;
+    at += line.length + 1;
+  }
+  return null;
 }
 
 /** An away notice: its words above the sign-off, in a short text. */

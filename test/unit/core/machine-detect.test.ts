@@ -352,3 +352,21 @@ describe("a web form's mail relays a person (stress round 16)", () => {
     expect(signals({ from, replyTo: { name: 'Gladys', address: 'gladys.paredes.v@example.com' }, newText: 'Su cita ha sido confirmada.\nFecha: 4 de diciembre\nHora: 9:00\nLugar: Embajada' })).toContain('sender:machine-address');
   });
 });
+
+describe('people who look like machines, stress round 19', () => {
+  it('a personal address that only looks like a no-reply one (named after its sender) is a person\'s; a service\'s is not', () => {
+    expect(signals({ from: { name: 'María Huarcaya', address: 'no.reply.maria@example.com' }, newText: 'Quiero cancelar mi cita.' })).toEqual([]);
+    expect(signals({ from: { name: 'Chen Wei', address: 'noreply.chen.wei@example.com' }, newText: 'Can I move my interview?' })).toEqual([]);
+    expect(signals({ from: { name: 'Google', address: 'noreply-dmarc-support@google.example.com' }, newText: 'Report' })).toContain('sender:machine-address');
+    expect(signals({ from: { name: 'María Huarcaya', address: 'no-reply@example.com' }, newText: 'Quiero cancelar mi cita.' })).toContain('sender:machine-address');
+  });
+  it('a self-declaration below the line holding the sender\'s own name is a signature\'s, only weak', () => {
+    const text = 'No pude presentarme a la entrevista del 6 de noviembre porque mi hijo fue operado. Solicito un nuevo turno.\n\nCarolina Benítez\nEstudio Benítez | Abogados\n\nEste buzón es monitoreado. Este es un mensaje generado automáticamente por el sistema de firma.';
+    expect(signals({ from: { name: 'Carolina Benítez', address: 'cb@example.com' }, newText: text })).toEqual([]);
+  });
+  it('an away subject of the writer\'s own that names this post\'s case is a person\'s; echoed in a reply it is not', () => {
+    const text = 'Estaré fuera de la oficina y del país del 15 al 30 de noviembre, justo cuando tengo la entrevista. ¿Podrían reprogramarla?';
+    expect(signals({ subject: 'Fuera de la oficina - reprogramar entrevista LMA2024093310', newText: text })).toEqual([]);
+    expect(signals({ subject: 'Fuera de la oficina - RE: IV Inquiry LMA2024093310 Acosta', inReplyTo: '<ack@state.example>', newText: 'Estaré fuera de la oficina hasta el 30 de noviembre, sin acceso al correo.' }).length).toBeGreaterThan(0);
+  });
+});
