@@ -9,9 +9,9 @@ import { isIvCategory, PROBLEMS } from './types.js';
 import { detectMachineSignals } from './machine-detect.js';
 import { lastNameAfter, matchConvention, stripSubjectPrefixes, subjectOpensAs } from './subject.js';
 import { pickCaseNumber } from './case-number.js';
-import { prepareText, type PreparedText } from './normalize-text.js';
+import { prepareNormalized, prepareText, type PreparedText } from './normalize-text.js';
 import { scoreIntent, type IntentInput, type IntentResult } from './score-intent.js';
-import { aboveSignOff, applicantSignsOwnRequest, bareAcknowledgement, findEmergency, hasApplicantName, hasContact } from './message-fields.js';
+import { aboveSignOff, applicantSignsOwnRequest, bareAcknowledgement, findEmergency, withoutPastParagraphs, hasApplicantName, hasContact } from './message-fields.js';
 import { detectLanguage, replyLanguages } from './detect-language.js';
 import { decideOutcome } from './decide.js';
 
@@ -113,7 +113,8 @@ export function classifyMessage(msg: NormalizedMessage, rules: CompiledRules): T
   // A plea is the writer's: a physician's signature ("Jefe del Servicio de
   // Emergencia") or a clinic's legal notice below the sign-off pleads nothing.
   const ownWords = aboveSignOff(senderText);
-  const emergency = findEmergency(preparedSubject, ownWords === senderText ? body : prepareText(ownWords), rules.emergency, year) !== null;
+  const plea = ownWords === senderText && !/\n[ \t]*\n/.test(ownWords) ? body : prepareNormalized(withoutPastParagraphs(ownWords, year));
+  const emergency = findEmergency(preparedSubject, plea, rules.emergency, year) !== null;
   const sortedProblems = PROBLEMS.filter((p) => problems.has(p)).sort();
   // A cancellation's emergency (the applicant died, the father is in intensive
   // care) is the reason to stop, not a plea to hurry: its ticket is not urgent.

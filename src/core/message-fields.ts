@@ -212,6 +212,27 @@ function namesOldYear(text: string, year: number | null): boolean {
   return false;
 }
 
+/**
+ * The text as a plea is read from: in a paragraph that opens in a time long
+ * past ("En 2019 falleció mi papá. … Fue una emergencia tras otra."), every
+ * sentence that does not bring itself back to now is history, dated by the
+ * paragraph's opening. Normalised (`normalizeForMatch`); the text itself,
+ * normalised, when no paragraph opens so.
+ */
+export function withoutPastParagraphs(raw: string, year: number | null): string {
+  const paragraphs = raw.split(/\n[ \t]*\n/);
+  if (paragraphs.length < 2) return normalizeForMatch(raw);
+  return paragraphs
+    .map((paragraph) => {
+      const text = normalizeForMatch(paragraph);
+      const sentences = text.match(SENTENCE) ?? [];
+      const opening = sentences[0] ?? '';
+      if (sentences.length < 2 || !(LONG_AGO.test(opening) || namesOldYear(opening, year))) return text;
+      return sentences.filter((sentence, i) => i === 0 || BACK_TO_NOW.test(sentence)).join('. ');
+    })
+    .join('\n');
+}
+
 /** Sentences, and the clauses within them, of normalised text. */
 const SENTENCE = /[^.!?;\n。！？；]+/gu;
 const CLAUSE = /[^，,]+/gu;

@@ -451,3 +451,12 @@ describe('an IV subject over another kind of visa (stress round 17)', () => {
     expect(classify({ subject: 'IV Inquiry LMA2024123456 Perez', newText: 'Tengo visa de turista B1/B2 vigente. ¿Puedo viajar mientras mi caso de inmigrante está pendiente?' }).category).toBe('iv_inquiry');
   });
 });
+
+describe('a paragraph that opens long ago is history (stress round 16)', () => {
+  const story = (now: string) =>
+    `Les escribo por nuestro caso LMA2024052918.\n\nEn 2019 falleció mi papá. Fue todo muy rápido, una semana en terapia intensiva. Fue una emergencia tras otra.\n\n${now}\n\nSaludos,\nSilvina Arce`;
+  it('its sentences plead nothing, unless one brings itself back to now', () => {
+    expect(classify({ subject: 'IV Inquiry LMA2024052918 Arce', newText: story('¿Ya tiene fecha de entrevista nuestro caso?'), date: '2026-11-20T12:00:00.000Z' }).route?.priority).toBe('normal');
+    expect(classify({ subject: 'IV Inquiry LMA2024052918 Arce', newText: story('Ahora mi mamá está en terapia intensiva y necesitamos viajar cuanto antes.'), date: '2026-11-20T12:00:00.000Z' }).route?.priority).toBe('urgent');
+  });
+});
