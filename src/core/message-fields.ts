@@ -235,7 +235,14 @@ export function withoutPastParagraphs(raw: string, year: number | null): string 
 
 /** Sentences, and the clauses within them, of normalised text. */
 const SENTENCE = /[^.!?;\n。！？；]+/gu;
-const CLAUSE = /[^，,]+/gu;
+/** Where a clause ends inside a sentence: a comma, or "y" / "and" / "pero" / "but" between two clauses. */
+const CLAUSE_BREAK = /[，,]|\s(?:y|e|and|but|pero)\s/u;
+/**
+ * What brings the event of the clause before back ("cancer in 2019, and now
+ * it came back", "y ahora volvió"): a bare "now" there ("falleció en 2019 y
+ * mi peticionaria es ahora mi madre", "现在的担保人是我姐姐") speaks of something else.
+ */
+const RETURNS = /\b(again|came back|has returned|is back|relapsed?|otra vez|de nuevo|volvio|regreso|recaida|recayo)\b|又|再次|复发|復發/u;
 
 /** Words before a recovery that put it in the future: "hasta que me recupere", "until she has recovered". */
 const NOT_YET = /\b(until|till|when|once|before|hasta que|cuando|para que|apenas|en cuanto|una vez que|antes de que|despues de que)\s+(\S+\s+){0,2}$/u;
@@ -275,8 +282,8 @@ export function findEmergency(subject: PreparedText, body: PreparedText, matcher
     // now?", "他2018年去世以后，…，现在的担保人是…") does not.
     const recent = (cleaned.text.match(SENTENCE) ?? [])
       .flatMap((sentence) => {
-        const clauses = sentence.match(CLAUSE) ?? [];
-        return clauses.filter((c, i) => !longAgo(c) || BACK_TO_NOW.test(c) || BACK_TO_NOW.test(clauses[i + 1] ?? ''));
+        const clauses = sentence.split(CLAUSE_BREAK).filter((c) => c.trim() !== '');
+        return clauses.filter((c, i) => !longAgo(c) || BACK_TO_NOW.test(c) || RETURNS.test(clauses[i + 1] ?? ''));
       })
       .join('. ');
     return matcher.find(prepareText(recent));

@@ -94,6 +94,9 @@ describe('findEmergency: a year long past is history', () => {
     expect(find('Mi padre falleció en 2024 y necesito viajar.')).not.toBeNull();
     expect(find('mi primera esposa falleció en 2016', null)).not.toBeNull();
     expect(find('Mi madre tuvo cáncer en 2019 y ahora volvió.')).not.toBeNull();
+    // A bare "now" after it speaks of something else (stress round 20).
+    expect(find('Mi padre falleció en 2019 y mi peticionaria es ahora mi madre.')).toBeNull();
+    expect(find('我父亲2019年已经去世，现在的担保人是我姐姐。')).toBeNull();
   });
 });
 
