@@ -153,3 +153,13 @@ describe('a template pasted with its placeholders left (stress round 16)', () =>
     expect(has('Nombre del solicitante: [Rosa Elena Quispe]')).toBe(true);
   });
 });
+
+describe('findEmergency, stress round 20', () => {
+  const find = (text: string) => findEmergency(prepareText(''), prepareText(text), rules.emergency, 2026);
+  it.each(['MI MAMÁ SE MUERE, necesito viajar ya', 'Mi esposo tuvo un accidente en Texas y está en coma.', 'mi papa esta en cuidados intencivos, es una hemergencia', '我父亲车祸后一直昏迷'])('pleads: %j', (text) =>
+    expect(find(text)).not.toBeNull(),
+  );
+  it.each(['Soy enfermera de terapia intensiva y no pude dejar mi turno en la UCI.', 'I work as an intensive care physician at the Critical Care Medicine department.'])('a profession is no plea: %j', (text) =>
+    expect(find(text)).toBeNull(),
+  );
+});
