@@ -97,6 +97,8 @@ const corpora: Corpus[] = [
   { name: 'round 18', dir: fixtures('round18'), minMessages: 80, categoryFloor: 0.94, missCeiling: 0.09 },
   // Machine mail from the whole world (today's providers, away notices in 18 languages), and people who look like it; French requests are read as inquiries.
   { name: 'round 19', dir: fixtures('round19'), minMessages: 70, categoryFloor: 0.97, missCeiling: 0.04 },
+  // Emergencies: what is pleaded now and what only sounds like it; a hypothetical "in case of an emergency, could you move my interview?" is read as a request to move it.
+  { name: 'round 20', dir: fixtures('round20'), minMessages: 55, categoryFloor: 0.96, missCeiling: 0.15 },
 ];
 
 describe.each(corpora)('$name corpus', ({ name, dir, minMessages, categoryFloor, missCeiling, overruled = {} }) => {
