@@ -150,14 +150,14 @@ export const SIGN_OFF =
 /** Writer's text shorter than this above a sign-off line is a greeting ("Gracias.") opening the text, not its end. */
 const MIN_TEXT_ABOVE_SIGN_OFF = 80;
 
+const SIGN_OFF_LINES = new RegExp(SIGN_OFF.source, 'gimu');
+
 /**
  * The writer's own words: the text above the sign-off, the signature and
  * the legal notice (a physician's "Jefe del Servicio de Emergencia", a
  * clinic's "Central de Emergencias 24 horas"). The whole text when no
  * sign-off line ends a paragraph of some length.
  */
-const SIGN_OFF_LINES = new RegExp(SIGN_OFF.source, 'gimu');
-
 export function aboveSignOff(text: string): string {
   for (const m of text.matchAll(SIGN_OFF_LINES)) if (text.slice(0, m.index).trim().length >= MIN_TEXT_ABOVE_SIGN_OFF) return text.slice(0, m.index);
   return text;
@@ -173,7 +173,7 @@ export function aboveSignOff(text: string): string {
  * (intensive care, a death) still plead.
  */
 const NEGATED_EMERGENCY =
-  /\b(no|not|nor|sin|without)\b[^.!?;\n]{0,30}\b(emergenc\w*|urgent\w*)|\b(if (it is |it['’]s |this is |you have )?(an? )?(urgent|emergency)|for (urgent|emergency) (matters|issues|questions|queries|inquiries|enquiries|requests|cases)|in (case of )?an? emergency|in case of (an? )?(emergency|urgency)|para (asuntos|temas|consultas|casos|cosas) (urgentes|de urgencia)|en caso de (una )?(emergencia|urgencia)|si (es|fuera|fuese) (urgente|una emergencia)|ante (cualquier|alguna) (urgencia|emergencia))\b|(不是|并非|并不是|不算)[^。！？\n]{0,10}(紧急|急事)|(如有|如果有|若有|如遇|如需)[^。！？\n]{0,4}(紧急|緊急|急事)|\b(emergency passport|emergency contact|emergency number|pasaporte de emergencia|contacto de emergencia|numero de emergencia|telefono de emergencia)\b|紧急护照|緊急護照|紧急联系人|緊急聯絡人|\b(especialista|residente|residencia|jefe|jefa|departamento|servicio|profesor|profesora) (en|de) (cirugia|oncologia|emergencias|terapia intensiva|cuidados intensivos)\b|\b(specialist|resident|residency|department|professor|nurse) (in|of) (surgery|oncology|emergency medicine|intensive care)\b|\b(enfermer[oa]s?|medic[oa]s?|doctora?|intensivista) (de|en) (la |el )?(terapia intensiva|cuidados intensivos|uci|emergencias?|guardia)\b|\b(intensive care|critical care|emergency|icu|er) (physician|doctor|nurse|specialist|medicine)s?\b|\b(turno|guardia|trabajo|trabajar|trabajo) en (la |el )?(uci|terapia intensiva|emergencias?)\b|\b(shift|shifts|work|working) (in|at) (the )?(icu|er|emergency room|intensive care( unit)?)\b|\b(porque|ya que|pues|debido a que|because|since|as)\s+(\p{L}+\s+){0,3}(estaba|estuve|estuvo|estuvimos|was|were|had been)\s+(internad[oa]s?|hospitalizad[oa]s?|hospitali[sz]ed|in (the )?hospital)\b|\b(internad[oa]s?|hospitalizad[oa]s?|hospitali[sz]ed)\b[^.!?\n]{0,80}[.!?\n,;]?\s*[^.!?\n]{0,40}\b(le|la|me|les|nos) (dieron|han dado) (de )?(el )?alta|(was|been|got) (discharged|released from (the )?hospital)\b|住院[^。！？\n]{0,20}(已经|已)出院/giu;
+  /\b(no|not|nor|sin|without)\b[^.!?;\n]{0,30}\b(emergenc\w*|urgent\w*)|\b(if (it is |it['’]s |this is |you have )?(an? )?(urgent|emergency)|for (urgent|emergency) (matters|issues|questions|queries|inquiries|enquiries|requests|cases)|in (case of )?an? emergency|in case of (an? )?(emergency|urgency)|para (asuntos|temas|consultas|casos|cosas) (urgentes|de urgencia)|en caso de (una )?(emergencia|urgencia)|si (es|fuera|fuese) (urgente|una emergencia)|ante (cualquier|alguna) (urgencia|emergencia))\b|(不是|并非|并不是|不算)[^。！？\n]{0,10}(紧急|急事)|(如有|如果有|若有|如遇|如需)[^。！？\n]{0,4}(紧急|緊急|急事)|\b(emergency passport|emergency contact|emergency number|pasaporte de emergencia|contacto de emergencia|numero de emergencia|telefono de emergencia)\b|紧急护照|緊急護照|紧急联系人|緊急聯絡人|\b(especialista|residente|residencia|jefe|jefa|departamento|servicio|profesor|profesora) (en|de) (cirugia|oncologia|emergencias|terapia intensiva|cuidados intensivos)\b|\b(specialist|resident|residency|department|professor|nurse) (in|of) (surgery|oncology|emergency medicine|intensive care)\b|\b(enfermer[oa]s?|medic[oa]s?|doctora?|intensivista) (de|en) (la |el )?(terapia intensiva|cuidados intensivos|uci|emergencias?|guardia)\b|\b(intensive care|critical care|emergency|icu|er) (physician|doctor|nurse|specialist|medicine)s?\b|\b(turno|guardia|trabajo|trabajar) en (la |el )?(uci|terapia intensiva|emergencias?)\b|\b(shift|shifts|work|working) (in|at) (the )?(icu|er|emergency room|intensive care( unit)?)\b|\b(porque|ya que|pues|debido a que|because|since|as)\s+(\p{L}+\s+){0,3}(estaba|estuve|estuvo|estuvimos|was|were|had been)\s+(internad[oa]s?|hospitalizad[oa]s?|hospitali[sz]ed|in (the )?hospital)\b|\b(internad[oa]s?|hospitalizad[oa]s?|hospitali[sz]ed)\b[^.!?\n]{0,80}[.!?\n,;]?\s*[^.!?\n]{0,40}\b(le|la|me|les|nos) (dieron|han dado) (de )?(el )?alta|(was|been|got) (discharged|released from (the )?hospital)\b|住院[^。！？\n]{0,20}(已经|已)出院/giu;
 
 /** Every text NEGATED_EMERGENCY can match contains one of these (it matches normalised, lower-case text). */
 const NEGATABLE = ['emergenc', 'urgen', '紧急', '緊急', '急事', 'cirugia', 'surgery', 'oncolog', 'intensiv', 'intensive', 'internad', 'hospital', '住院', 'uci', 'icu', 'critical care'];

@@ -294,11 +294,6 @@ function hasTopLevelAlternation(source: string): boolean {
 }
 
 /**
- * `/abc/` -> RegExp (flag `i`, plus `m` when the phrase ends `/m`); anything else -> null.
- * The `u` flag is set only when the expression needs it (`\p{...}`):
- * V8 runs `\b` with `iu` about a hundred times slower.
- */
-/**
  * One expression that finds every phrase of a list in a normalised text
  * (`normalizeForMatch`), longest first, whole words for Latin phrases: for
  * taking the phrases out of a text to see what else it says. Regular
@@ -316,6 +311,11 @@ export function compileFiller(phrases: readonly string[]): RegExp {
   return new RegExp(alternatives.length > 0 ? alternatives.join('|') : '(?!)', 'giu');
 }
 
+/**
+ * `/abc/` -> RegExp (flag `i`, plus `m` when the phrase ends `/m`); anything else -> null.
+ * The `u` flag is set only when the expression needs it (`\p{...}`):
+ * V8 runs `\b` with `iu` about a hundred times slower.
+ */
 export function parseRegexPhrase(phrase: string): RegExp | null {
   const m = /^\/(.+)\/(m?)$/su.exec(phrase);
   if (!m || m[1] === undefined) return null;
