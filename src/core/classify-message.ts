@@ -72,14 +72,19 @@ export function classifyMessage(msg: NormalizedMessage, rules: CompiledRules): T
   const convention = matchConvention(subject, rules.subject);
   // A bare forward ("FYI") is read through what it forwards; a short reply is not read through its quote.
   // Someone's own mail forwarded for them is their errand: its words are the sender's.
-  const errand = readsAsForward(msg) && forwardsOnBehalf(msg.newText) ? `${msg.newText}\n${firstForwardedLayer(msg.quotedText)}` : null;
-  const senderText = msg.newText.trim().length < SHORT_NEW_TEXT && readsAsForward(msg) ? `${msg.newText}\n${msg.quotedText}` : (errand ?? msg.newText);
+  const errand = msg.quotedText !== '' && readsAsForward(msg) && forwardsOnBehalf(msg.newText) ? `${msg.newText}\n${firstForwardedLayer(msg.quotedText)}` : null;
+  // What the sender asks in their own words (their errand included); `senderText` may also hold what they forward.
+  const ownText = errand ?? msg.newText;
+  const senderText = msg.newText.trim().length < SHORT_NEW_TEXT && readsAsForward(msg) ? `${msg.newText}\n${msg.quotedText}` : ownText;
   const body = senderText === msg.newText ? newText : prepareText(senderText);
   const preparedSubject = prepareText(subject);
-  const ownBody = body === newText ? undefined : errand === null ? newText : errand === senderText ? body : prepareText(errand);
+  const ownBody = ownText === senderText ? undefined : ownText === msg.newText ? newText : prepareText(ownText);
   const intentInput: IntentInput = { subject: preparedSubject, body, ownBody, hasCaseNumber: caseNumber !== null, thanksOnly: thanksOnly(preparedSubject, senderText, body, rules) };
   const intent = scoreIntent(intentInput, rules);
-  const requested = convention ? (requestAgainstSubject(convention.category, intent, intentInput, rules) ?? otherVisaUnderSubject(convention.category, caseNumber, intentInput, rules)) : null;
+  // What the text alone asks, without the subject's words: scored only when a rule below needs it.
+  let textOnly: IntentResult | undefined;
+  const textIntent = (): IntentResult => (textOnly ??= scoreIntent({ ...intentInput, subject: NO_TEXT }, rules));
+  const requested = convention ? (requestAgainstSubject(convention.category, intent, textIntent) ?? otherVisaUnderSubject(convention.category, caseNumber, textIntent)) : null;
   const bareAck = isBareAcknowledgement(msg, rules);
   const category: Category = bareAck ? 'general' : (requested ?? convention?.category ?? intent.category);
 
@@ -139,12 +144,12 @@ export function classifyMessage(msg: NormalizedMessage, rules: CompiledRules): T
  * another ("ya no hace falta que adelanten nada ... cancelen el turno"):
  * scored on the text alone, it must ask for it more than for the subject's.
  */
-function requestAgainstSubject(subjectCategory: Category, intent: IntentResult, input: IntentInput, rules: CompiledRules): Category | null {
+function requestAgainstSubject(subjectCategory: Category, intent: IntentResult, textIntent: () => IntentResult): Category | null {
   if (subjectCategory === 'iv_inquiry') {
     return isIvRequest(intent.category) && (intent.scores[intent.category] ?? 0) >= SPECIFIC_REQUEST_SCORE ? intent.category : null;
   }
   if (!isIvRequest(subjectCategory)) return null;
-  const text = scoreIntent({ ...input, subject: NO_TEXT }, rules);
+  const text = textIntent();
   const score = (c: Category): number => text.scores[c as PersonCategory] ?? 0;
   const asked = text.category;
   return isIvRequest(asked) && asked !== subjectCategory && score(asked) >= SPECIFIC_REQUEST_SCORE && score(asked) > score(subjectCategory) ? asked : null;
@@ -156,9 +161,9 @@ function requestAgainstSubject(subjectCategory: Category, intent: IntentResult, 
  * a tourist renewing a B1/B2 under "IV Inquiry". What the text alone asks
  * decides.
  */
-function otherVisaUnderSubject(subjectCategory: Category, caseNumber: string | null, input: IntentInput, rules: CompiledRules): Category | null {
+function otherVisaUnderSubject(subjectCategory: Category, caseNumber: string | null, textIntent: () => IntentResult): Category | null {
   if (caseNumber !== null || !isIvCategory(subjectCategory)) return null;
-  const asked = scoreIntent({ ...input, subject: NO_TEXT }, rules).category;
+  const asked = textIntent().category;
   return asked === 'dv_lottery' || asked === 'niv' ? asked : null;
 }
 
@@ -175,7 +180,7 @@ function isBareAcknowledgement(msg: NormalizedMessage, rules: CompiledRules): bo
  * correo de mi tía", "下面是我爷爷的邮件，我帮他转发"): that person's request
  * is the sender's errand, so it is read as the sender's own words.
  */
-const FORWARD_VERB = /(?<![\p{L}])(reenv[ií]\p{L}*|forward\p{L}*|mando|mand[oé] lo que|paso el correo)(?![\p{L}])|转发|轉發|转给|帮(他|她)发/iu;
+const FORWARD_VERB = /(?<![\p{L}])(reenv[ií]\p{L}*|forward\p{L}*|paso el correo)(?![\p{L}])|转发|轉發|转给|帮(他|她)发/iu;
 const THIRD_PERSON =
   /(?<![\p{L}])(mi|my|our|nuestr[oa])\s+(t[ií][oa]|madre|padre|mam[aá]|pap[aá]|abuel[oa]|herman[oa]|hij[oa]|espos[oa]|suegr[oa]|sobrin[oa]|prim[oa]|amig[oa]|vecin[oa]|cliente|aunt|uncle|mother|father|mom|dad|grand\p{L}+|brother|sister|son|daughter|wife|husband|cousin|friend|neighbou?r|client)(?![\p{L}])|我(的)?(爷爷|奶奶|外公|外婆|姥爷|姥姥|父亲|母亲|爸爸|妈妈|叔叔|阿姨|舅舅|姑姑|哥哥|姐姐|弟弟|妹妹|儿子|女儿|朋友|邻居|客户)/iu;
 
