@@ -289,6 +289,9 @@ function isImpersonal(text: string): boolean {
  * under text written in the first person singular.
  */
 function declaredOnlyInFooter(raw: string, rules: MachineRules, senderName: string | null): boolean {
+  // The first sign-off, however short the text above it ("Gracias.\n--"): a
+  // terse person under a long footer is what this guards. (aboveSignOff, for
+  // pleas, skips a sign-off with less than a paragraph above it.)
   const end = SIGN_OFF.exec(raw)?.index ?? signatureLine(raw, senderName);
   if (end === null || end === 0) return false;
   const top = raw.slice(0, end);
