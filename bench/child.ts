@@ -4,10 +4,11 @@
  * its own RSS every 250 ms from the moment it is loaded and reports the peak
  * when stopped. Modes:
  *
- * - `pipeline`: startPipeline(env, roles) on `go` (all roles unless
- *   `roles` is given; production logging at BENCH_LOG_LEVEL, default info,
- *   to this process's stdout, which the parent points at a log file). It
- *   counts the Redis commands it sends and its socket writes.
+ * - `pipeline`: startPipeline(env, roles), all roles unless `roles` is
+ *   given: the worker roles before `loaded`, the intake on `go`. Production
+ *   logging at BENCH_LOG_LEVEL (default info) to this process's stdout,
+ *   which the parent points at a log file. It counts the Redis commands it
+ *   sends and its socket writes.
  * - `naive`: the baseline script: one FETCH 1:* of the mailbox, then per
  *   message simpleParser -> case-number regex -> pooled nodemailer send,
  *   sequentially; no queue, no Redis, no durability. With `full`, it also
@@ -75,7 +76,7 @@ function rssByTenth(): number[] {
 const mode = process.argv[2] ?? '';
 const args = JSON.parse(process.argv[3] ?? '{}') as Record<string, unknown>;
 
-type Handler = { go: () => Promise<Record<string, unknown>>; stop?: () => Promise<Record<string, unknown>> };
+type Handler = { ready?: () => Promise<void>; go: () => Promise<Record<string, unknown>>; stop?: () => Promise<Record<string, unknown>> };
 const factories: Record<string, () => Handler> = {
   pipeline: pipelineMode,
   naive: naiveMode,
@@ -107,7 +108,6 @@ process.on('message', (m: Msg) => {
       .catch(fail);
   }
 });
-send({ type: 'loaded' });
 
 // -- counters: Redis commands sent and socket writes (each one a syscall), for the notes ----
 const counted = { redis: new Map<string, number>(), socketWrites: 0 };
@@ -126,46 +126,63 @@ function countCommandsAndWrites(): void {
 }
 
 // -- pipeline ------------------------------------------------------------------------
-function pipelineMode(): { go: () => Promise<Record<string, unknown>>; stop: () => Promise<Record<string, unknown>> } {
-  let running: Running | null = null;
+/**
+ * The worker roles start before `loaded` (a running service's workers, as
+ * after `triage start`: their threads' start-up is not throughput), the
+ * intake on `go`, which then catches up on the mailbox as after a restart.
+ */
+function pipelineMode(): Handler {
+  let workers: Running | null = null;
+  let intake: Running | null = null;
   countCommandsAndWrites();
+  const env = benchEnv({
+    redisUrl: String(args.redisUrl),
+    smtpUrl: String(args.smtpUrl),
+    imapUrl: String(args.imapUrl),
+    logLevel: process.env.BENCH_LOG_LEVEL ?? 'info',
+    threads: benchThreads(),
+    ...(args.pollIntervalMs ? { pollIntervalMs: Number(args.pollIntervalMs) } : {}),
+  });
+  const roles = args.roles ? (String(args.roles).split(',') as Role[]) : ALL_ROLES;
+  const logger = createLogger({ level: env.logLevel });
+  const running = (): Running[] => [intake, workers].filter((r): r is Running => r !== null);
   return {
+    async ready() {
+      const workerRoles = roles.filter((r) => r !== 'intake');
+      if (workerRoles.length > 0) workers = await startPipeline(env, workerRoles, logger);
+    },
     async go() {
-      const env = benchEnv({
-        redisUrl: String(args.redisUrl),
-        smtpUrl: String(args.smtpUrl),
-        imapUrl: String(args.imapUrl),
-        logLevel: process.env.BENCH_LOG_LEVEL ?? 'info',
-        threads: benchThreads(),
-        ...(args.pollIntervalMs ? { pollIntervalMs: Number(args.pollIntervalMs) } : {}),
-      });
       const t0 = performance.now();
-      const roles = args.roles ? (String(args.roles).split(',') as Role[]) : ALL_ROLES;
-      running = await startPipeline(env, roles, createLogger({ level: env.logLevel }));
+      if (roles.includes('intake')) intake = await startPipeline(env, ['intake'], logger);
       const startedMs = performance.now() - t0;
       send({ type: 'started', ms: startedMs });
       // Tell the parent when every mailbox is connected (the intake then catches up and IDLEs).
-      const r = running;
-      await new Promise<void>((resolve) => {
-        const t = setInterval(() => {
-          if (r.intakes.every((i) => i.isConnected)) {
-            clearInterval(t);
-            resolve();
-          }
-        }, 5);
-      });
+      const r = intake;
+      if (r) {
+        await new Promise<void>((resolve) => {
+          const t = setInterval(() => {
+            if (r.intakes.every((i) => i.isConnected)) {
+              clearInterval(t);
+              resolve();
+            }
+          }, 5);
+        });
+      }
       send({ type: 'connected', ms: performance.now() - t0 });
       return {};
     },
     async stop() {
-      if (!running) return {};
       const failed: Record<string, number> = {};
-      for (const q of running.queues.all()) {
-        const c = await q.getJobCounts('failed', 'waiting', 'active', 'delayed');
-        if ((c.failed ?? 0) + (c.waiting ?? 0) + (c.active ?? 0) + (c.delayed ?? 0) > 0 && !q.name.startsWith('staff.')) failed[q.name] = c.failed ?? 0;
+      let attempts = 0;
+      for (const run of running()) {
+        for (const q of run.queues.all()) {
+          const c = await q.getJobCounts('failed', 'waiting', 'active', 'delayed');
+          if ((c.failed ?? 0) + (c.waiting ?? 0) + (c.active ?? 0) + (c.delayed ?? 0) > 0 && !q.name.startsWith('staff.')) failed[q.name] = c.failed ?? 0;
+        }
+        attempts += (await run.metrics.failures.get()).values.reduce((s, v) => s + v.value, 0);
       }
-      const attempts = (await running.metrics.failures.get()).values.reduce((s, v) => s + v.value, 0);
-      await running.stop('bench end');
+      // Intake first: no new work, then the workers finish theirs.
+      for (const run of running()) await run.stop('bench end');
       return { failedJobs: failed, failedAttempts: attempts, redisCommands: Object.fromEntries(counted.redis), socketWrites: counted.socketWrites };
     },
   };
@@ -389,3 +406,7 @@ function rawSmtpMode(): { go: () => Promise<Record<string, unknown>> } {
     },
   };
 }
+
+// Last, once every declaration above is initialised: a mode's start-up (the pipeline's workers), then `loaded`.
+await handler.ready?.();
+send({ type: 'loaded' });

@@ -128,7 +128,7 @@ async function runPipeline(name: string, imap: DovecotHandle, r: RedisHandle, si
       rssByTenth: (reports[0]!.rssByTenth as number[]) ?? [],
       firstReplyMs,
       extra: [
-        `${split ? 'roles split over 2 processes (BENCH_SPLIT_ROLES=1; RSS figures are their sum), ' : ''}startPipeline ${Number(started.ms).toFixed(0)} ms${benchThreads() > 0 ? ` (it waits for the ${benchThreads()} pipeline threads to load)` : ''}, first reply after ${firstReplyMs} ms, last reply ${seconds.toFixed(1)} s (first to last reply: ${((replied - 1) / (seconds - firstReplyMs / 1000)).toFixed(0)} msg/s)` +
+        `${split ? 'roles split over 2 processes (BENCH_SPLIT_ROLES=1; RSS figures are their sum), ' : ''}workers${benchThreads() > 0 ? ` (${benchThreads()} pipeline threads)` : ''} running before go, intake started in ${Number(started.ms).toFixed(0)} ms, first reply after ${firstReplyMs} ms, last reply ${seconds.toFixed(1)} s (first to last reply: ${((replied - 1) / (seconds - firstReplyMs / 1000)).toFixed(0)} msg/s)` +
           (complete ? '' : ` (deadline: ${replied} of ${n} replied)`) + `, ${rest}`,
         `per message: ${(sent.reduce((acc, c) => acc + c[1], 0) / per).toFixed(1)} Redis commands sent (${sent.slice(0, 5).map(([c, k]) => `${c} ${(k / per).toFixed(1)}`).join(', ')}), ${(totalCalls / per).toFixed(0)} executed by Redis counting those inside BullMQ's Lua scripts (${[...calls].sort((x, y) => y[1] - x[1]).slice(0, 8).map(([c, k]) => `${c} ${(k / per).toFixed(1)}`).join(', ')}), ${(sum((rep) => Number(rep.socketWrites)) / per).toFixed(0)} socket writes` +
           (benchThreads() > 0 ? ' (commands sent and socket writes: main thread only)' : ''),
@@ -157,7 +157,7 @@ export async function benchE2E(n: number): Promise<{ rows: Row[]; notes: string[
       { stage: `e2e: naive script + staff e-mail + MOVE, no queue [naive script]`, value: naiveFull.rate, unit: 'msg/s', bare: naive.rate },
     ],
     notes: [
-      `e2e: N=${n} (BENCH_E2E_N), ${(ap.bytes / n / 1024).toFixed(1)} KB average, APPENDed first at ${(n / ap.seconds).toFixed(0)} msg/s; both timed from "go" (process already loaded) to the last reply at the sink, on the same mailbox (the naive script reads it read-only first).`,
+      `e2e: N=${n} (BENCH_E2E_N), ${(ap.bytes / n / 1024).toFixed(1)} KB average, APPENDed first at ${(n / ap.seconds).toFixed(0)} msg/s; both timed from "go" (process loaded; the pipeline's workers running, its intake not yet started) to the last reply at the sink, on the same mailbox (the naive script reads it read-only first).`,
       `e2e pipeline: Redis AOF appendfsync=${APPENDFSYNC}; also sends ${n} staff e-mails with the original attached and moves every message; ${pipe.extra.join('; ')}.`,
       `e2e naive: first reply after ${naive.firstReplyMs} ms, ${naive.seconds.toFixed(1)} s in all; no queue, no Redis, no staff e-mail, no filing; ${naive.extra.join('; ')}.`,
       `e2e naive + staff e-mail + MOVE: the naive script also sending each message's staff e-mail with the original attached, then one MOVE of all ${n} (the work the issue asks of the pipeline besides its queues and durability), ${naiveFull.seconds.toFixed(1)} s in all, to the last mail at the sink: ${naiveFull.extra.join('; ')}: that work alone, done sequentially as the naive script does, without any queue.`,

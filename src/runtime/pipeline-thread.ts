@@ -24,7 +24,8 @@ port.on('message', (m: ToThread) => {
   } else if (m.type === 'stop') {
     // The supervisor waits for the thread's exit; in a worker thread,
     // process.exit ends the thread, not the process.
-    void running.stop(m.reason).then(() => process.exit(0));
+    // Logs are written asynchronously; a thread's are flushed before it ends (the main thread's on exit).
+    void running.stop(m.reason).then(() => logger.flush(() => process.exit(0)));
   }
 });
 send({ type: 'ready' });

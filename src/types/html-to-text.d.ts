@@ -6,4 +6,6 @@ declare module 'html-to-text' {
     selectors?: Array<{ selector: string; format?: string; options?: Record<string, unknown> }>;
   }
   export function convert(html: string, options?: HtmlToTextOptions): string;
+  /** A converter with the options compiled once. */
+  export function compile(options?: HtmlToTextOptions): (html: string) => string;
 }

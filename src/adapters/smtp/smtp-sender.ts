@@ -4,6 +4,7 @@
  * (park): 4xx and connection failures are temporary; 5xx are permanent
  * except 503 (bad sequence: a connection-state problem, worth a retry).
  */
+import { randomBytes } from 'node:crypto';
 import nodemailer, { type Transporter } from 'nodemailer';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import type Mail from 'nodemailer/lib/mailer/index.js';
@@ -48,6 +49,8 @@ export function createSmtpSender(url: string, opts: { maxConnections?: number } 
         const raw = await buildMime(mail);
         const info = await transport.sendMail({
           raw,
+          // Ours, so that nodemailer does not draw a random one it would not write anyway.
+          messageId: mail.messageId,
           // An empty envelope sender would make bounces of our own replies
           // unroutable; use the post's mailbox.
           envelope: { from: mail.from.address, to: [mail.to.address] },
@@ -69,12 +72,27 @@ export function buildMime(mail: OutgoingMail): Promise<Buffer> {
     subject: mail.subject,
     text: mail.text,
     messageId: mail.messageId,
+    baseBoundary: nextBoundary(),
     ...(mail.inReplyTo ? { inReplyTo: mail.inReplyTo } : {}),
     ...(mail.references && mail.references.length > 0 ? { references: mail.references } : {}),
     headers: mail.headers ?? {},
     attachments: mail.attachments ?? [],
   };
   return new Promise((resolve, reject) => new MailComposer(options).compile().build((err, message) => (err ? reject(err) : resolve(message))));
+}
+
+/**
+ * MIME boundaries: a secret drawn once per process, then a counter. A
+ * boundary only has to be absent from the parts it separates, and nobody
+ * can plant an unknown secret in an attached original; nodemailer's own
+ * default draws fresh random bytes for every part, which was a tenth of a
+ * send's CPU here.
+ */
+const BOUNDARY_SECRET = randomBytes(9).toString('hex');
+let boundaryCount = 0;
+function nextBoundary(): string {
+  boundaryCount = (boundaryCount + 1) % Number.MAX_SAFE_INTEGER;
+  return `${BOUNDARY_SECRET}${boundaryCount.toString(36)}`;
 }
 
 /** Failures that happen before a connection can carry a message: nothing was sent. */
