@@ -21,7 +21,12 @@ export const REDACTED_PATHS = [
  */
 const PIPE_BUF = 4096;
 
-export function createLogger(opts: { level?: string; name?: string } = {}): Logger {
+/** Where `createLogger` writes by default: stdout, asynchronously, whole lines of at most PIPE_BUF bytes per write. */
+export function stdoutDestination(): pino.DestinationStream {
+  return pino.destination({ dest: 1, sync: false, maxWrite: PIPE_BUF });
+}
+
+export function createLogger(opts: { level?: string; name?: string } = {}, destination: pino.DestinationStream = stdoutDestination()): Logger {
   return pino(
     {
       level: opts.level ?? 'info',
@@ -29,6 +34,6 @@ export function createLogger(opts: { level?: string; name?: string } = {}): Logg
       // `service`, not pino's `name`: `name` is a redacted path (an applicant's name).
       base: { pid: process.pid, service: opts.name ?? 'triage' },
     },
-    pino.destination({ dest: 1, sync: false, maxWrite: PIPE_BUF }),
+    destination,
   );
 }
