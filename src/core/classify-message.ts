@@ -7,7 +7,7 @@ import type { CompiledRules } from './compile-rules.js';
 import type { Category, NormalizedMessage, PersonCategory, Problem, TriageDecision } from './types.js';
 import { isIvCategory, PROBLEMS } from './types.js';
 import { detectMachineSignals } from './machine-detect.js';
-import { lastNameAfter, matchConvention, stripSubjectPrefixes, subjectOpensAs } from './subject.js';
+import { lastNameAfter, lookalikeLastName, matchConvention, stripSubjectPrefixes, subjectOpensAs } from './subject.js';
 import { pickCaseNumber } from './case-number.js';
 import { prepareNormalized, prepareText, type PreparedText } from './normalize-text.js';
 import { scoreIntent, type IntentInput, type IntentResult } from './score-intent.js';
@@ -102,6 +102,13 @@ export function classifyMessage(msg: NormalizedMessage, rules: CompiledRules): T
       // After the case number, and after the convention's words when the number comes first.
       lastName = lastNameAfter(subject.slice(Math.max(hit.end, subject.length - convention.rest.length)));
       if (lastName === null) problems.add('missing_last_name');
+    } else if (category === 'iv_inquiry' && !convention && caseInSubject && hit) {
+      // "Consulta IV LMA2023123456 Huamán": not the convention, but its name is the last name.
+      const lookalike = lookalikeLastName(subject, hit.index, hit.end, rules.inquiryLookalikes);
+      if (lookalike) {
+        lastName = lookalike.lastName;
+        if (lastName === null) problems.add('missing_last_name');
+      }
     }
     if (category === 'iv_cancellation' || category === 'iv_missed_appointment') {
       // What the sender forwards or attaches (their appointment confirmation) is theirs to give

@@ -32,6 +32,8 @@ export interface CompiledRules {
   emergency: PhraseMatcher;
   applicantNameLabels: PhraseMatcher;
   thanksNote: { gratitude: PhraseMatcher; request: PhraseMatcher; acknowledgement: RegExp | null } | null;
+  /** `inquirySubjectLookalikes` as one expression (see compileFiller); null when none are configured. */
+  inquiryLookalikes: RegExp | null;
   machine: MachineRules;
 }
 
@@ -68,6 +70,7 @@ export function compileRules(post: PostConfig): CompiledRules {
     caseNumberWeight: r.caseNumberWeight,
     emergency: compilePhrases(allPhrases(r.emergency)),
     applicantNameLabels: compilePhrases(allPhrases(r.applicantNameLabels)),
+    inquiryLookalikes: r.inquirySubjectLookalikes ? compileFiller(allPhrases(r.inquirySubjectLookalikes)) : null,
     thanksNote: r.thanksNote
       ? {
           gratitude: compilePhrases(allPhrases(r.thanksNote.gratitude)),

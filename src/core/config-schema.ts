@@ -47,6 +47,13 @@ export const rulesSchema = z
         z.ZodString
       >,
     ).strict(),
+    /**
+     * What people write where `IV Inquiry` belongs ("Consulta IV", "IV
+     * Enquiry", "移民签证查询"): a subject made of one of these, the case
+     * number and a name is nonconforming, but its name is the last name
+     * (and none after the number is a missing last name).
+     */
+    inquirySubjectLookalikes: phrasesByLanguageSchema.optional(),
     /** Reply and forward prefixes stripped from the start of a subject (without the colon). */
     subjectPrefixes: z.array(z.string().min(1)).min(1),
     /** Three-letter words that look like a case prefix but never are (`TEL 2023123456`). */

@@ -201,23 +201,32 @@ export function detectMachineSignals(msg: NormalizedMessage, rules: MachineRules
   // Report lines (`Diagnostic-Code: ...`) are matched line by line on the unfolded text too.
   const lines = { ...body, text: msg.newText.toLowerCase() };
   if (rules.bounceBody.find(body) || rules.bounceLines.find(lines)) signals.push('body:bounce');
-  // Only the opening counts: a self-declaration deep in a long text is more likely quoted.
-  const head = body.text.length <= SELF_DECLARED_WITHIN ? body : prepareNormalized(body.text.slice(0, SELF_DECLARED_WITHIN));
+  // Only the opening counts: a self-declaration deep in a long text is more
+  // likely quoted; so is one in quotation marks amid the writer's own words
+  // ('me llegó esto: "… Este es un mensaje automático." ¿Son ustedes?').
+  const unquoted = withoutQuotedSpeech(body.text);
+  const head = unquoted.length <= SELF_DECLARED_WITHIN && unquoted === body.text ? body : prepareNormalized(unquoted.slice(0, SELF_DECLARED_WITHIN));
+  const ownText = withoutSubjectEcho(msg.newText, msg.subject);
+  const namesOurCase = (text: string): boolean => findCaseNumbers(text, NO_PREFIXES).some((c) => rules.casePrefixes.includes(c.prefix));
   if (rules.selfDeclaredBody.find(head)) {
     // A corporate footer under a person's own words ("This message was sent
     // from an unmonitored mailbox", "本邮件由系统自动发送") is the gateway's
-    // boilerplate, not the writer's: only a weak sign there.
+    // boilerplate, not the writer's: only a weak sign there. So is a new
+    // message (not a reply) that asks in the first person about this post's
+    // case: "Este es un mensaje automático de mi parte para confirmar que no
+    // podré asistir... Caso: LMA..." is a person's way of putting it (in
+    // sentences: a form's "签收人：本人" is no one speaking).
     if (declaredOnlyInFooter(msg.newText, rules, msg.from?.name ?? null)) weak.push('body:self-declared-footer');
+    else if (!isReplyContext(msg) && FIRST_PERSON.test(normalizeForMatch(ownText.replace(FORM_LINE, ''))) && namesOurCase(ownText)) weak.push('body:self-declared-own');
     else signals.push('body:self-declared');
   }
-  if (rules.doNotReplyBody.find(body)) weak.push('body:do-not-reply');
+  if (rules.doNotReplyBody.find(unquoted === body.text ? body : prepareNormalized(unquoted))) weak.push('body:do-not-reply');
   if (rules.bulkFooterBody.find(body)) weak.push('body:bulk-footer');
   // A service's notice to its customer (a clinic's reminder, a booking
   // confirmation) speaks to "you" and as "we", never as "I", and is laid out
   // as a form: then the notice is a machine's, whatever case number it carries.
   const impersonalNotice = (rules.noticeBody.find(body) !== null || rules.noticeBody.find(prepareText(msg.subject)) !== null) && isImpersonal(msg.newText);
   if (impersonalNotice) weak.push('body:notice', 'text:impersonal');
-  const ownText = withoutSubjectEcho(msg.newText, msg.subject);
   const person = rules.personBody.find(body) !== null;
   const away = awayNotice(msg.newText, body, rules);
   if (away) {
@@ -237,7 +246,6 @@ export function detectMachineSignals(msg: NormalizedMessage, rules: MachineRules
   // words only people write, or this post's case number in their own text.
   if (weak.length < 2 || person) return [];
   if (impersonalNotice) return weak;
-  const namesOurCase = (text: string): boolean => findCaseNumbers(text, NO_PREFIXES).some((c) => rules.casePrefixes.includes(c.prefix));
   // An away notice's subject names the reader's case only by echoing the
   // subject it answers: a subject of the writer's own that names this
   // post's case ("Fuera de la oficina - reprogramar entrevista BNS...") is a person's.
@@ -259,6 +267,18 @@ function relaysAPerson(msg: NormalizedMessage, rules: MachineRules): boolean {
   return FIRST_PERSON.test(normalizeForMatch(msg.newText));
 }
 
+/** Text in quotation marks, one paragraph at most: what the writer quotes, not says. */
+const QUOTED_SPEECH = /["“”«»„「『][^"“”«»„「」『』\n]{12,400}["“”«»„」』]/gu;
+/** Below this many letters outside the quotation marks, the quote is the message. */
+const MIN_OWN_LETTERS = 60;
+
+/** The text without what it quotes in quotation marks, when enough of the writer's own words remain. */
+function withoutQuotedSpeech(text: string): string {
+  if (!/["“«„「『]/u.test(text)) return text;
+  const rest = text.replace(QUOTED_SPEECH, ' ');
+  return rest !== text && (rest.match(/\p{L}/gu)?.length ?? 0) >= MIN_OWN_LETTERS ? rest : text;
+}
+
 /** Shorter texts may be a person's terse line; a notice is longer. */
 const IMPERSONAL_MIN_CHARS = 150;
 /**
@@ -272,6 +292,8 @@ const FIRST_PERSON =
 /** A form's line: a short label, a colon, a value ("Paciente: ...", "Fecha: ...", "受检人：..."). */
 const FIELD_LINE = /^[ \t]*[\p{L}°º#.() ]{2,30}[ \t]*[:：][ \t]*\S/gmu;
 const MIN_FIELD_LINES = 3;
+/** A form's whole line, label and value. */
+const FORM_LINE = /^[ \t]*[\p{L}°º#.() ]{2,30}[ \t]*[:：][ \t]*\S.*$/gmu;
 
 /**
  * A notice's shape: long enough, laid out as a form (three "label: value"

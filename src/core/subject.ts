@@ -5,6 +5,7 @@
  */
 import type { IvCategory } from './types.js';
 import { IV_CATEGORIES } from './types.js';
+import { normalizeForMatch } from './normalize-text.js';
 
 export interface SubjectRules {
   prefixes: RegExp;
@@ -112,6 +113,41 @@ export function lastNameAfter(textAfterCaseNumber: string): string | null {
     words.push(w);
   }
   return words.length > 0 ? words.join(' ') : null;
+}
+
+/** Words that may introduce the case number in a subject: "Consulta IV - caso LMA...", "Case No. ...". */
+const CASE_WORDS = /(?<![\p{L}])(caso|case|case no|no|nro|numero|number|num|n|案件号|案件號|案件编号|案件編號|案号|案號)(?![\p{L}])/giu;
+/** Lower-case words inside a surname ("de la Cruz", "van der Berg"). */
+const NAME_PARTICLES = new Set(['de', 'del', 'la', 'las', 'los', 'y', 'da', 'das', 'do', 'dos', 'van', 'von', 'der', 'den', 'di', 'du', 'le', 'mc', 'e']);
+
+/** A name as people write one: capitalised or upper-case words (particles aside), or a few Chinese characters. */
+function looksLikeName(name: string): boolean {
+  if (/^\p{Script=Han}{1,4}$/u.test(name.replace(/\s+/g, ''))) return true;
+  const words = name.split(/\s+/);
+  return words.some((w) => /^\p{Lu}/u.test(w)) && words.every((w) => /^\p{Lu}/u.test(w) || NAME_PARTICLES.has(w.toLowerCase()));
+}
+
+/**
+ * A subject that stands for the inquiry convention without carrying it:
+ * other words where `IV Inquiry` belongs (`lookalikes`, from config:
+ * "Consulta IV", "IV Enquiry", "移民签证查询"), or none, then the case
+ * number and at most a name. Returns what stands where the last name
+ * belongs: the name ('' when none follows), or null when the subject says
+ * anything else ("Cancelaron mi vuelo - consulta caso LMA...", "LMA...
+ * sobre mi entrevista").
+ */
+export function lookalikeLastName(subject: string, caseStart: number, caseEnd: number, lookalikes: RegExp | null): { lastName: string | null } | null {
+  const before = normalizeForMatch(subject.slice(0, caseStart));
+  const unexplained = (lookalikes ? before.replace(lookalikes, ' ') : before).replace(CASE_WORDS, ' ');
+  if (/[\p{L}\p{N}]/u.test(unexplained)) return null;
+  // The case number first: what follows must not be the inquiry's words ("GUZ... 移民签证查询 刘").
+  if (before.trim() === '' && lookalikes && new RegExp(lookalikes.source, 'iu').test(normalizeForMatch(subject.slice(caseEnd)))) return null;
+  const after = subject.slice(caseEnd);
+  if (!/[\p{L}\p{N}]/u.test(after)) return { lastName: null };
+  const name = lastNameAfter(after);
+  // Everything after the number must be that name (an urgency word aside).
+  if (name === null || !looksLikeName(name)) return null;
+  return { lastName: name };
 }
 
 function escapeRegExp(s: string): string {

@@ -460,3 +460,37 @@ describe('a paragraph that opens long ago is history (stress round 16)', () => {
     expect(classify({ subject: 'IV Inquiry LMA2024052918 Arce', newText: story('Ahora mi mamá está en terapia intensiva y necesitamos viajar cuanto antes.'), date: '2026-11-20T12:00:00.000Z' }).route?.priority).toBe('urgent');
   });
 });
+
+describe('a subject that stands for "IV Inquiry" without carrying it (stress round 21)', () => {
+  const body = 'Buenos días, quisiera saber el estado de mi caso. Gracias.';
+  it.each([
+    ['Consulta IV LMA2024085530 Rodríguez', 'Rodríguez'],
+    ['IV Inqury LMA2024133560 Flores', 'Flores'],
+    ['I.V. Inquiry LMA2024098812 Sosa', 'Sosa'],
+    ['IV Enquiry LMA2024090064 O\'Connor', 'O\'Connor'],
+    ['Inquiry IV LMA2024140116 Paredes', 'Paredes'],
+    ['Immigrant Visa Inquiry - LMA2024110337 - Benítez', 'Benítez'],
+    ['移民签证查询 LMA2024109876 CHONG', 'CHONG'],
+    ['LMA2024094410 Quispe Mamani', 'Quispe Mamani'],
+  ])('%j: nonconforming, and the name after the case number is the last name', (subject, lastName) => {
+    const d = classify({ subject, newText: body });
+    expect(d).toMatchObject({ category: 'iv_inquiry', lastName });
+    expect(d.problems).toEqual(['nonconforming_subject']);
+  });
+
+  it.each(['Consulta visa inmigrante - caso LMA2024102938', 'LMA2024094410', 'IV查询 LMA2024091123'])('%j: no name after the case number is a missing last name', (subject) => {
+    expect(classify({ subject, newText: body }).problems).toEqual(['missing_last_name', 'nonconforming_subject']);
+  });
+
+  it.each([
+    'Cancelaron mi vuelo - consulta caso LMA2024093345',
+    'Status request - immigrant visa LMA2024061234 - Vargas Luna',
+    'Consulta IV LMA2024085530 sobre mi entrevista',
+    'LMA2024093345 consulta sobre mi entrevista',
+    'GUZ2024001234 移民签证查询 刘',
+  ])('%j: a subject that says anything else names no last name and misses none', (subject) => {
+    const d = classify({ subject, newText: body });
+    expect(d.lastName).toBeNull();
+    expect(d.problems).not.toContain('missing_last_name');
+  });
+});

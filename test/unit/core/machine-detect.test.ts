@@ -370,3 +370,39 @@ describe('people who look like machines, stress round 19', () => {
     expect(signals({ subject: 'Fuera de la oficina - RE: IV Inquiry LMA2024093310 Acosta', inReplyTo: '<ack@state.example>', newText: 'Estaré fuera de la oficina hasta el 30 de noviembre, sin acceso al correo.' }).length).toBeGreaterThan(0);
   });
 });
+
+describe('a self-declaration that is not the machine speaking (stress round 22)', () => {
+  it('one quoted amid the writer\'s own words is what they received, not what they are', () => {
+    const newText =
+      'Hola,\n\nLa semana pasada escribí para cancelar mi entrevista y me llegó esto:\n\n"Hemos recibido su solicitud (Ticket 7731). Un agente le responderá a la brevedad. Este es un mensaje automático."\n\n¿Son ustedes? Por las dudas lo repito: quiero cancelar mi entrevista del 9 de diciembre.\n\nSolicitante: Mariela Sosa\nCaso LMA2024060771\nCel. 11 5523-8870';
+    expect(signals({ subject: 'Cancelación de turno', newText })).toEqual([]);
+  });
+
+  it('the same words unquoted are a machine\'s', () => {
+    const newText = 'Hemos recibido su solicitud (Ticket 7731). Un agente le responderá a la brevedad. Este es un mensaje automático, por favor no responda.';
+    expect(signals({ subject: 'Solicitud recibida', newText })).toContain('body:self-declared');
+  });
+
+  it('a new message that asks in the first person about this post\'s case is a person\'s, whatever it calls itself', () => {
+    const newText = 'Este es un mensaje automático de mi parte para confirmar que NO podré asistir a mi entrevista del 3 de diciembre. Por favor cancelen la cita.\n\nSolicitante principal: Pedro Castillo Rojas\nCaso: LMA2024126719\nTeléfono: 998 402 617';
+    expect(signals({ subject: 'IV appointment cancellation', newText })).not.toContain('body:self-declared');
+    expect(signals({ subject: 'IV appointment cancellation', newText })).toEqual([]);
+  });
+
+  it('a service\'s notice whose form names the case and "本人" as the signer stays a machine\'s', () => {
+    const newText = '【顺丰速运】您的快件已签收\n\n运单号：SF1429006631872\n寄件方：美国驻广州总领事馆（护照返还）\n备注：LMA2024099812 护照\n签收人：本人\n签收时间：2026-11-15 15:40\n\n感谢您使用顺丰速运。本邮件为系统发送，请勿回复。';
+    expect(signals({ subject: '【顺丰速运】快件签收通知', newText, from: { address: 'sfwebmail@sf-express.example.com', name: '顺丰速运' } })).toContain('body:self-declared');
+  });
+
+  it('a reply that declares itself automatic is a machine\'s, case number or not', () => {
+    const newText = 'Este es un mensaje automático: estaré fuera de la oficina hasta el 5 de diciembre. Mi caso LMA2024126719 lo lleva mi abogado.';
+    expect(signals({ subject: 'Re: IV Inquiry LMA2024126719 Rojas', inReplyTo: '<reply-x@state.example>', newText })).toContain('body:self-declared');
+  });
+});
+
+describe('office devices', () => {
+  it.each(['scanner@estudio.example.com', 'scan2mail@example.com', 'copier-3f@example.org', 'mfp@example.net'])('%s mailing a scan is a machine', (address) => {
+    const s = signals({ subject: 'Message from "RNP002673ABCDEF"', newText: 'This E-mail was sent from "RNP002673ABCDEF" (MP C3004).\n\nScan Date: 11.12.2026 10:41:07 (-0300)', from: { address, name: 'RNP002673ABCDEF' } });
+    expect(s).toContain('sender:machine-address');
+  });
+});
