@@ -289,11 +289,9 @@ const IMPERSONAL_MIN_CHARS = 150;
 const FIRST_PERSON =
   /(?<![\p{L}])(yo|mi|mis|me|conmigo|i|my|mine|i['’]m|i['’]ve|i['’]d|i['’]ll|quisiera|quiero|queria|necesito|tengo|tenia|soy|estoy|estaba|pude|puedo|podria|escribo|solicito|consulto|agradezco|agradeceria|perdi|falte|envie|mande|recibi|adjunto|pregunto|deseo)(?![\p{L}])|我(?![们們])|本人/iu;
 
-/** A form's line: a short label, a colon, a value ("Paciente: ...", "Fecha: ...", "受检人：..."). */
-const FIELD_LINE = /^[ \t]*[\p{L}°º#.() ]{2,30}[ \t]*[:：][ \t]*\S/gmu;
-const MIN_FIELD_LINES = 3;
-/** A form's whole line, label and value. */
+/** A form's line, label and value: a short label, a colon, a value ("Paciente: ...", "Fecha: ...", "受检人：..."). */
 const FORM_LINE = /^[ \t]*[\p{L}°º#.() ]{2,30}[ \t]*[:：][ \t]*\S.*$/gmu;
+const MIN_FORM_LINES = 3;
 
 /**
  * A notice's shape: long enough, laid out as a form (three "label: value"
@@ -302,7 +300,7 @@ const FORM_LINE = /^[ \t]*[\p{L}°º#.() ]{2,30}[ \t]*[:：][ \t]*\S.*$/gmu;
  */
 function isImpersonal(text: string): boolean {
   const t = text.trim();
-  if (t.length < IMPERSONAL_MIN_CHARS || (t.match(FIELD_LINE) ?? []).length < MIN_FIELD_LINES) return false;
+  if (t.length < IMPERSONAL_MIN_CHARS || (t.match(FORM_LINE) ?? []).length < MIN_FORM_LINES) return false;
   return !FIRST_PERSON.test(normalizeForMatch(t));
 }
 

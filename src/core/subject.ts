@@ -132,8 +132,8 @@ function looksLikeName(name: string): boolean {
  * other words where `IV Inquiry` belongs (`lookalikes`, from config:
  * "Consulta IV", "IV Enquiry", "移民签证查询"), or none, then the case
  * number and at most a name. Returns what stands where the last name
- * belongs: the name ('' when none follows), or null when the subject says
- * anything else ("Cancelaron mi vuelo - consulta caso LMA...", "LMA...
+ * belongs (`lastName` null when nothing follows the number), or null when
+ * the subject says anything else ("Cancelaron mi vuelo - consulta caso LMA...", "LMA...
  * sobre mi entrevista").
  */
 export function lookalikeLastName(subject: string, caseStart: number, caseEnd: number, lookalikes: RegExp | null): { lastName: string | null } | null {
@@ -141,7 +141,8 @@ export function lookalikeLastName(subject: string, caseStart: number, caseEnd: n
   const unexplained = (lookalikes ? before.replace(lookalikes, ' ') : before).replace(CASE_WORDS, ' ');
   if (/[\p{L}\p{N}]/u.test(unexplained)) return null;
   // The case number first: what follows must not be the inquiry's words ("GUZ... 移民签证查询 刘").
-  if (before.trim() === '' && lookalikes && new RegExp(lookalikes.source, 'iu').test(normalizeForMatch(subject.slice(caseEnd)))) return null;
+  // (`search`, not `test`: the expression is global, and `search` ignores its lastIndex.)
+  if (before.trim() === '' && lookalikes && normalizeForMatch(subject.slice(caseEnd)).search(lookalikes) >= 0) return null;
   const after = subject.slice(caseEnd);
   if (!/[\p{L}\p{N}]/u.test(after)) return { lastName: null };
   const name = lastNameAfter(after);
