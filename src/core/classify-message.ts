@@ -79,7 +79,15 @@ export function classifyMessage(msg: NormalizedMessage, rules: CompiledRules): T
   const body = senderText === msg.newText ? newText : prepareText(senderText);
   const preparedSubject = prepareText(subject);
   const ownBody = ownText === senderText ? undefined : ownText === msg.newText ? newText : prepareText(ownText);
-  const intentInput: IntentInput = { subject: preparedSubject, body, ownBody, hasCaseNumber: caseNumber !== null, thanksOnly: thanksOnly(preparedSubject, senderText, body, rules) };
+  // Intents and pleas are read with misspellings folded ("cansela la sita"); names and fields as written.
+  const spelled = (text: PreparedText): PreparedText => (rules.spelling ? rules.spelling(text) : text);
+  const intentInput: IntentInput = {
+    subject: spelled(preparedSubject),
+    body: spelled(body),
+    ownBody: ownBody && spelled(ownBody),
+    hasCaseNumber: caseNumber !== null,
+    thanksOnly: thanksOnly(preparedSubject, senderText, body, rules),
+  };
   const intent = scoreIntent(intentInput, rules);
   // What the text alone asks, without the subject's words: scored only when a rule below needs it.
   let textOnly: IntentResult | undefined;
@@ -126,7 +134,7 @@ export function classifyMessage(msg: NormalizedMessage, rules: CompiledRules): T
   // Emergencia") or a clinic's legal notice below the sign-off pleads nothing.
   const ownWords = aboveSignOff(senderText);
   const plea = ownWords === senderText && !/\n[ \t]*\n/.test(ownWords) ? body : prepareNormalized(withoutPastParagraphs(ownWords, year));
-  const emergency = findEmergency(preparedSubject, plea, rules.emergency, year) !== null;
+  const emergency = findEmergency(spelled(preparedSubject), spelled(plea), rules.emergency, year) !== null;
   const sortedProblems = PROBLEMS.filter((p) => problems.has(p)).sort();
   // A cancellation's emergency (the applicant died, the father is in intensive
   // care) is the reason to stop, not a plea to hurry: its ticket is not urgent.

@@ -5,7 +5,7 @@
  */
 import type { PhrasesByLanguage, PostConfig } from './config-schema.js';
 import type { PersonCategory } from './types.js';
-import { compileFiller, compilePhrases, normalizeForMatch, parseRegexPhrase, type PhraseMatcher } from './normalize-text.js';
+import { compileFiller, compilePhrases, compileSpellingVariants, normalizeForMatch, parseRegexPhrase, type PhraseMatcher, type SpellingFolder } from './normalize-text.js';
 import { compileSubjectRules, type SubjectRules } from './subject.js';
 import type { MachineRules, StartRule } from './machine-detect.js';
 
@@ -34,6 +34,8 @@ export interface CompiledRules {
   thanksNote: { gratitude: PhraseMatcher; request: PhraseMatcher; acknowledgement: RegExp | null } | null;
   /** `inquirySubjectLookalikes` as one expression (see compileFiller); null when none are configured. */
   inquiryLookalikes: RegExp | null;
+  /** `spellingVariants` (see compileSpellingVariants); null when none are configured. */
+  spelling: SpellingFolder | null;
   machine: MachineRules;
 }
 
@@ -71,6 +73,7 @@ export function compileRules(post: PostConfig): CompiledRules {
     emergency: compilePhrases(allPhrases(r.emergency)),
     applicantNameLabels: compilePhrases(allPhrases(r.applicantNameLabels)),
     inquiryLookalikes: r.inquirySubjectLookalikes ? compileFiller(allPhrases(r.inquirySubjectLookalikes)) : null,
+    spelling: r.spellingVariants ? compileSpellingVariants(r.spellingVariants) : null,
     thanksNote: r.thanksNote
       ? {
           gratitude: compilePhrases(allPhrases(r.thanksNote.gratitude)),
@@ -90,6 +93,8 @@ export function compileRules(post: PostConfig): CompiledRules {
       selfDeclaredBody: compilePhrases(allPhrases(r.machine.selfDeclaredBody)),
       doNotReplyBody: compilePhrases(allPhrases(r.machine.doNotReplyBody)),
       bulkFooterBody: compilePhrases(allPhrases(r.machine.bulkFooterBody)),
+      promotionBody: compilePhrases(allPhrases(r.machine.promotionBody)),
+      promotionQuestionBody: compilePhrases(allPhrases(r.machine.promotionQuestionBody)),
       noticeBody: compilePhrases(allPhrases(r.machine.noticeBody)),
       deviceMailers: compilePhrases(r.machine.deviceMailers),
       awayBody: compilePhrases(allPhrases(r.machine.awayBody)),

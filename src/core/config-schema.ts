@@ -9,6 +9,8 @@ import { CATEGORIES, IV_CATEGORIES, LANGUAGES, PERSON_CATEGORIES, PRIORITIES } f
 
 const language = z.enum(LANGUAGES);
 const priority = z.enum(PRIORITIES);
+/** One word of letters and digits, lower case (`sita`, `appt`). */
+const oneWord = z.string().regex(/^[\p{Ll}\p{Lo}\p{N}]+$/u, 'one word, lower case, letters and digits only');
 
 /** A phrase list per language. A phrase written `/.../` is a regular expression. */
 export const phrasesByLanguageSchema = z
@@ -54,6 +56,32 @@ export const rulesSchema = z
      * (and none after the number is a missing last name).
      */
     inquirySubjectLookalikes: phrasesByLanguageSchema.optional(),
+    /**
+     * Misspellings and abbreviations people write for the words the intent
+     * and emergency phrases look for, under the word they stand for
+     * (`cita: [sita]`, `appointment: [appt, apointment]`): folded to it
+     * before those phrases are read, so each list needs only the right
+     * spelling. Whole words; names, case numbers and subjects are read as
+     * written.
+     */
+    spellingVariants: z
+      .record(oneWord, z.array(oneWord).min(1))
+      .superRefine((byWord, ctx) => {
+        const seen = new Map<string, string>();
+        for (const [word, variants] of Object.entries(byWord)) {
+          for (const [i, variant] of variants.entries()) {
+            const other = seen.get(variant);
+            if (other !== undefined && other !== word) {
+              ctx.addIssue({ code: z.ZodIssueCode.custom, path: [word, i], message: `"${variant}" is already listed under "${other}": a variant stands for one word` });
+            }
+            if (variant in byWord) {
+              ctx.addIssue({ code: z.ZodIssueCode.custom, path: [word, i], message: `"${variant}" is itself a word with variants: list its variants under "${word}" instead` });
+            }
+            seen.set(variant, word);
+          }
+        }
+      })
+      .optional(),
     /** Reply and forward prefixes stripped from the start of a subject (without the colon). */
     subjectPrefixes: z.array(z.string().min(1)).min(1),
     /** Three-letter words that look like a case prefix but never are (`TEL 2023123456`). */
@@ -127,6 +155,17 @@ export const rulesSchema = z
          * newsletters and notifications without list headers. A weak sign.
          */
         bulkFooterBody: phrasesAnyLanguageSchema.default({}),
+        /**
+         * Advertising and spam: an offer's words ("oferta válida hasta",
+         * "sin receta", "pre-aprobado", "代开发票", "first page of Google").
+         * Two different ones in the new text are a weak sign, four a second
+         * one: mail sent to any address with no list headers, from a
+         * person-looking address as often as not. Not read in a text that
+         * asks about the offer (`promotionQuestionBody`).
+         */
+        promotionBody: phrasesAnyLanguageSchema.default({}),
+        /** A person asking whether an offer they got is real ("¿es una estafa?", "is this legit", "是真的吗"): the offer's words are then theirs to report. */
+        promotionQuestionBody: phrasesAnyLanguageSchema.default({}),
         /**
          * A service's templated notice to its customer: an appointment
          * reminder or confirmation ("Le recordamos su cita", "Dear patient",

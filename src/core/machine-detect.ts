@@ -17,7 +17,7 @@
 import type { NormalizedMessage } from './types.js';
 import { normalizeForMatch, prepareNormalized, prepareText, type PhraseMatcher, type PreparedText } from './normalize-text.js';
 import { findCaseNumbers } from './case-number.js';
-import { SIGN_OFF } from './message-fields.js';
+import { aboveSignOff, SIGN_OFF } from './message-fields.js';
 import { subjectOpensAs, withoutReplyPrefixes } from './subject.js';
 
 const NO_PREFIXES: ReadonlySet<string> = new Set();
@@ -36,6 +36,10 @@ export interface MachineRules {
   doNotReplyBody: PhraseMatcher;
   /** A bulk mail's unsubscribe footer: a weak sign only. */
   bulkFooterBody: PhraseMatcher;
+  /** An offer's words: two different ones are a weak sign, PROMOTION_DENSE a second (see config `promotionBody`). */
+  promotionBody: PhraseMatcher;
+  /** A person asking whether an offer is real: the offer's words are then not a sign. */
+  promotionQuestionBody: PhraseMatcher;
   /** A service's templated notice to its customer ("Le recordamos su cita"): weak, and counts twice in a text that never says "I". */
   noticeBody: PhraseMatcher;
   /** `X-Mailer` / `User-Agent` of scanners, fax and voicemail systems. */
@@ -92,6 +96,13 @@ const PRESENCE_HEADERS = [
   'x-sfmc-stack',
   'x-triage-auto-reply',
 ] as const;
+
+/** A spam filter's yes: `YES`, `Yes, score=7.1 required=5.0 ...`, `true`. */
+const SPAM_VERDICT = /^\s*(yes|true)\b/i;
+
+/** Different words of an offer that make a weak sign, and a second one. */
+const PROMOTION_WORDS = 2;
+const PROMOTION_DENSE = 4;
 
 /** Characters of new text in which a message may declare itself automatic. */
 const SELF_DECLARED_WITHIN = 1500;
@@ -152,6 +163,13 @@ export function detectMachineSignals(msg: NormalizedMessage, rules: MachineRules
   if (helpdesk) signals.push(`header:${helpdesk}`);
   const precedence = header('precedence')[0] ?? header('x-precedence')[0];
   if (precedence && /\b(bulk|junk|list|auto[_-]?reply)\b/i.test(precedence)) signals.push('header:precedence');
+  // The verdict of the spam filter in front of the mailbox (SpamAssassin's
+  // `X-Spam-Flag: YES` / `X-Spam-Status: Yes`, rspamd's `X-Spam: Yes`,
+  // Exchange Online's spam confidence level 5 or more): help desks file such
+  // mail as junk, unanswered, where staff can still look.
+  if (SPAM_VERDICT.test(header('x-spam-flag')[0] ?? '') || SPAM_VERDICT.test(header('x-spam-status')[0] ?? '') || SPAM_VERDICT.test(header('x-spam')[0] ?? '') || Number(header('x-ms-exchange-organization-scl')[0] ?? 0) >= 5) {
+    signals.push('header:spam-verdict');
+  }
   const returnPath = header('return-path');
   if (returnPath.some((v) => /^\s*<\s*>\s*$/.test(v))) signals.push('header:null-return-path');
   const mailer = [...header('x-mailer'), ...header('user-agent')].find((v) => rules.deviceMailers.find(v) !== null);
@@ -222,6 +240,20 @@ export function detectMachineSignals(msg: NormalizedMessage, rules: MachineRules
   }
   if (rules.doNotReplyBody.find(unquoted === body.text ? body : prepareNormalized(unquoted))) weak.push('body:do-not-reply');
   if (rules.bulkFooterBody.find(body)) weak.push('body:bulk-footer');
+  // Spam and advertising, sent to any address, often with no list headers
+  // and from a person-looking (or hijacked) address: its words give it away
+  // only together, above the sign-off (a person's signature may advertise
+  // their firm). Someone who pastes an offer to ask whether it is real is a
+  // person reporting it.
+  const aboveSignature = aboveSignOff(msg.newText);
+  const offerWords = rules.promotionBody.count(aboveSignature === msg.newText ? body : prepareText(aboveSignature), PROMOTION_DENSE);
+  if (offerWords >= PROMOTION_WORDS && rules.promotionQuestionBody.find(body) === null) {
+    weak.push('body:promotion');
+    if (offerWords >= PROMOTION_DENSE) weak.push('body:promotion-dense');
+    // An offer in the voice of a firm ("te informamos", "le ofrecemos") to
+    // anyone, never "I" asking about one's own visa.
+    if (!FIRST_PERSON.test(normalizeForMatch(aboveSignature))) weak.push('text:impersonal-offer');
+  }
   // A service's notice to its customer (a clinic's reminder, a booking
   // confirmation) speaks to "you" and as "we", never as "I", and is laid out
   // as a form: then the notice is a machine's, whatever case number it carries.

@@ -42,9 +42,9 @@ export function hasContact(text: string, ownAddresses: ReadonlySet<string>): boo
  * to case.
  */
 const NAME_CUE =
-  /(?<![\p{L}])(yo|soy|me llamo|se llama|su nombre es|les escribe|le escribe|titular(?: del caso)?(?: es)?|a nombre de|en nombre de|a favor de|de parte de|(?:mi|nuestro|nuestra|su) (?:hijo|hija|esposo|esposa|marido|madre|padre|mam[aá]|pap[aá]|hermano|hermana|cliente|representad[oa]|sobrin[oa]|niet[oa]|abuel[oa])|i am|i['’]m|my name is|(?:his|her|their|the applicant['’]?s) name is|this is|on behalf of(?: my \w+)?|writing for|(?:my|our) (?:son|daughter|wife|husband|mother|father|brother|sister|client)|(?:interview|appointment|case|entrevista|cita|turno|caso) (?:for|of|de|del|a nombre de)|[a-z]{3}\d{10}\s*[-–—|/])[\s,:]+((?:el |la )?(?:se[nñ]ora?|se[nñ]orita|sra?\.?|srta\.?|don|do[nñ]a|dra?\.?|mrs?\.?|ms\.?|miss)\s+)?$/iu;
+  /(?<![\p{L}])(yo|soy|me llamo|se llama|su nombre es|les escribe|le escribe|titular(?: del caso)?(?: es)?|a nombre de|en nombre de|a favor de|de parte de|(?:mi|nuestro|nuestra|su) (?:hijo|hija|esposo|esposa|marido|madre|padre|mam[aá]|pap[aá]|mami|papi|viej[oa]|hermano|hermana|cliente|representad[oa]|sobrin[oa]|niet[oa]|abuel[oa]|t[ií][oa]|prim[oa]|suegr[oa]|cu[nñ]ad[oa]|yerno|nuera|novi[oa]|prometid[oa]|pareja|padrastro|madrastra|hijastr[oa])|i am|i['’]m|my name is|(?:his|her|their|the applicant['’]?s) name is|this is|on behalf of(?: my \w+)?|writing for|(?:my|our) (?:son|daughter|wife|husband|mother|father|brother|sister|client|grandmother|grandfather|grandma|grandpa|aunt|uncle|cousin|niece|nephew|grandson|granddaughter|fianc[eé]e?|partner|stepfather|stepmother|stepson|stepdaughter|(?:mother|father|son|daughter|brother|sister)-in-law)|(?:interview|appointment|case|entrevista|cita|turno|caso) (?:for|of|de|del|a nombre de)|[a-z]{3}\d{10}\s*[-–—|/])[\s,:]+((?:el |la )?(?:se[nñ]ora?|se[nñ]orita|sra?\.?|srta\.?|don|do[nñ]a|dra?\.?|mrs?\.?|ms\.?|miss)\s+)?$/iu;
 /** A relative named in Chinese: "我女儿刘晓燕", "我父亲 王建国" (a kinship word, then two to four Han characters). */
-const ZH_RELATIVE_NAME = /(女儿|女兒|儿子|兒子|父亲|父親|母亲|母親|妈妈|媽媽|爸爸|丈夫|妻子|太太|老公|老婆|哥哥|姐姐|弟弟|妹妹|申请人是|申請人是|我是|我叫|本人)[，,：:\s]?([\p{Script=Han}]{2,4})/u;
+const ZH_RELATIVE_NAME = /(女儿|女兒|儿子|兒子|父亲|父親|母亲|母親|妈妈|媽媽|爸爸|丈夫|妻子|太太|老公|老婆|哥哥|姐姐|弟弟|妹妹|奶奶|爷爷|爺爺|外婆|外公|申请人是|申請人是|我是|我叫|他叫|她叫|名叫|名字叫|名字是|本人)[，,：:\s]?([\p{Script=Han}]{2,4})/gu;
 /** An honorific names whoever follows it: "Mrs. Flor de María Ccahuana Quispe", "la Sra. Ana Ruiz". */
 const HONORIFIC_BEFORE = /(?<![\p{L}])(se[nñ]ora?|se[nñ]orita|sra?\.|srta\.|don|do[nñ]a|mrs?\.|ms\.|miss)\s+$/iu;
 /** Two to five capitalised words: a full name as people write it. */
@@ -64,6 +64,15 @@ const SELF_LABEL = /^(mi nombre es|my name is|我叫|我的名字)$/u;
 /** A self-introduction's cue: the name after it is the writer's own. */
 const SELF_CUE = /(?<![\p{L}])(yo|soy|me llamo|mi nombre es|les escribe|le escribe|i am|i['’]m|my name is|this is)[\s,:]+$/iu;
 
+/** Two to four Han characters standing alone: a Chinese name written amid Latin text. */
+const HAN_NAME = /(?<![\p{Script=Han}])\p{Script=Han}{2,4}(?![\p{Script=Han}])/gu;
+/** Han words that start a clause, not a name ("mi madre 她说", "my son 现在"). */
+const NOT_A_HAN_NAME = /^(的|在|和|已|也|是|要|将|將|会|會|因|于|於|原|今|明|昨|现|現|目|一|不|没|沒|无|無|很|都|从|從|他|她|我|你|您|们|們)/u;
+/** What follows a name given with its case number ("Valeria Medina, caso BNS2024069901", "Li Wei - case GUZ..."). */
+const CASE_AFTER_NAME = /^\s*[,;:|/–—-]?\s*(caso|case|expediente|n[uú]mero de caso|case number|案件号|案件編號|案件编号)\b[\s#:：nº°.]*[a-z]{3}[\s-]?\d{4}/iu;
+/** Capitalised words that are not a name when all the text is in capitals ("SOY LA MADRE DEL SOLICITANTE"). */
+const CAPS_NOT_A_NAME = /^(LA|EL|LOS|LAS|UN|UNA|MI|MIS|SU|SUS|DE|DEL|THE|A|AN|MY|HIS|HER|OUR|MADRE|PADRE|HIJO|HIJA|ESPOSO|ESPOSA|MOTHER|FATHER|SON|DAUGHTER|WIFE|HUSBAND|PETICIONARI[OA]|SOLICITANTE|APPLICANT|PETITIONER|CIUDADAN[OA]|US|U\.S\.)(?![\p{L}])/u;
+
 /** Capitalised words that name an office, not a person ("la cita del Consulado General"). */
 const NOT_A_NAME = /^(consulado|embajada|consulate|embassy|estados|united|departamento|department|national|nacional|centro|center|secci[oó]n|section|visa|visas|immigrant|inmigrante|u\.?s\.?|ee\.?\s?uu)(?![\p{L}])/iu;
 // "Huenchumil, Rosa Ester": a surname, a comma, the given names.
@@ -77,18 +86,29 @@ const CAPITALISED_RUN = /\p{Lu}[\p{L}'’-]+,?(\s+(de |del |de la |DE |DEL |DE L
 function namesSomeoneInASentence(text: string): boolean {
   // The petitioner introducing themself ("Soy Raúl Medina, peticionario") does not name the applicant.
   const petitioner = PETITIONER_SELF.test(text);
-  const zh = ZH_RELATIVE_NAME.exec(text);
-  if (zh && !/^(的|在|和|已|也|是|要|将|將|会|會|因|于|於|原|今|明|昨|现|現|目|一|不|没|沒|无|無|很|都|从|從)/u.test(zh[2] ?? '')) return true;
+  // Every kinship word, not only the first: "我老公的预约，他叫刘建国".
+  for (const zh of text.matchAll(ZH_RELATIVE_NAME)) {
+    if (!/^(的|在|和|已|也|是|要|将|將|会|會|因|于|於|原|今|明|昨|现|現|目|一|不|没|沒|无|無|很|都|从|從)/u.test(zh[2] ?? '')) return true;
+  }
+  // "la cita de mi abuela 陈美玲": a Han name after a cue written in Spanish or English.
+  for (const m of text.matchAll(HAN_NAME)) {
+    const before = text.slice(Math.max(0, (m.index ?? 0) - 40), m.index);
+    if (NAME_CUE.test(before) && !NOT_A_HAN_NAME.test(m[0])) return true;
+  }
   const capsNames = /\p{Ll}{3}/u.test(text);
   for (const m of text.matchAll(CAPITALISED_RUN)) {
     const end = (m.index ?? 0) + m[0].length;
     for (const w of m[0].matchAll(/\S+/gu)) {
       const start = (m.index ?? 0) + (w.index ?? 0);
       const candidate = text.slice(start, end);
-      if ((!FULL_NAME.test(candidate) && !FULL_NAME_SURNAMES_FIRST.test(candidate) && !(capsNames && FULL_NAME_CAPS.test(candidate))) || NOT_A_NAME.test(candidate)) continue;
       const before = text.slice(Math.max(0, start - 40), start);
+      // In a text written all in capitals a name is read only after a self-introduction ("SOY ROSA ELVIRA CCAHUANA").
+      const shouted = !capsNames && FULL_NAME_CAPS.test(candidate) && SELF_CUE.test(before) && !CAPS_NOT_A_NAME.test(candidate);
+      if ((!FULL_NAME.test(candidate) && !FULL_NAME_SURNAMES_FIRST.test(candidate) && !(capsNames && FULL_NAME_CAPS.test(candidate)) && !shouted) || NOT_A_NAME.test(candidate)) continue;
       if (petitioner && SELF_CUE.test(before)) continue;
       if (NAME_CUE.test(before) || HONORIFIC_BEFORE.test(before)) return true;
+      // A name given with its case: "Valeria Medina, caso BNS2024069901".
+      if (start === m.index && CASE_AFTER_NAME.test(text.slice(end, end + 40))) return true;
     }
   }
   return false;

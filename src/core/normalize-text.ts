@@ -325,3 +325,31 @@ export function parseRegexPhrase(phrase: string): RegExp | null {
 function needsUnicode(source: string): boolean {
   return /\\[pPu]\{/.test(source);
 }
+
+/** Folds the misspellings in a prepared text to the words they stand for (see `compileSpellingVariants`). */
+export type SpellingFolder = (text: PreparedText) => PreparedText;
+
+/**
+ * Misspellings and abbreviations people write for the words phrases look
+ * for, folded to that word wherever they stand as a whole word of a
+ * normalised text: with `{ cita: [sita], cancela: [cansela] }`, "x fa
+ * cansela la sita" reads "x fa cancela la cita". The phrase lists then
+ * need only the right spelling. Null when there is nothing to fold.
+ */
+export function compileSpellingVariants(wordsAndVariants: Readonly<Record<string, readonly string[]>>): SpellingFolder | null {
+  const wordOf = new Map<string, string>();
+  for (const [word, variants] of Object.entries(wordsAndVariants)) {
+    for (const variant of variants) wordOf.set(normalizeForMatch(variant), normalizeForMatch(word));
+  }
+  if (wordOf.size === 0) return null;
+  const keys = [...wordOf.keys()].sort((a, b) => b.length - a.length).map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  // ASCII words (the usual case once accents are removed) need no Unicode flag: `\b` runs far faster without it.
+  const re = keys.every((k) => !NON_ASCII.test(k))
+    ? new RegExp(`\\b(?:${keys.join('|')})\\b`, 'g')
+    : new RegExp(`(?<![\\p{L}\\p{N}])(?:${keys.join('|')})(?![\\p{L}\\p{N}])`, 'gu');
+  return (prepared) => {
+    re.lastIndex = 0;
+    if (!re.test(prepared.text)) return prepared;
+    return prepareNormalized(prepared.text.replace(re, (variant) => wordOf.get(variant) ?? variant));
+  };
+}

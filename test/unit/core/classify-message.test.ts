@@ -494,3 +494,23 @@ describe('a subject that stands for "IV Inquiry" without carrying it (stress rou
     expect(d.problems).not.toContain('missing_last_name');
   });
 });
+
+describe('intent read through the way people type', () => {
+  it('misspelt words read as the words they stand for ("cansela la sita")', () => {
+    const d = classify({ subject: 'cansela sita', newText: 'x fa cansela la sita de mi esposo Jhon Wilmer Quispe Mamani, caso LMA2024118406. mi cel 987 654 321' });
+    expect(d).toMatchObject({ category: 'iv_cancellation', problems: ['nonconforming_subject'] });
+  });
+
+  it('an abbreviated convention asks for what it abbreviates ("early appt")', () => {
+    const d = classify({ subject: 'early appt', newText: 'My job starts in January, is there an earlier slot? case no.: GUZ2024099413' }, guz);
+    expect(d.category).toBe('iv_early_appointment');
+  });
+
+  it('toneless pinyin pleads and asks in Chinese words', () => {
+    const d = classify(
+      { subject: 'qing qiu ti qian mian shi', newText: 'wo ba ba zai mei guo zhu yuan le, gan ai wan qi. qing bang wo ti qian mian shi.\nan jian hao: GUZ2024110394' },
+      guz,
+    );
+    expect(d).toMatchObject({ category: 'iv_early_appointment', route: { priority: 'urgent' } });
+  });
+});

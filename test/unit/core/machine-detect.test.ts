@@ -406,3 +406,51 @@ describe('office devices', () => {
     expect(s).toContain('sender:machine-address');
   });
 });
+
+describe('spam and advertising without list headers', () => {
+  it.each([
+    ['SpamAssassin', { 'x-spam-flag': ['YES'] }],
+    ['SpamAssassin status', { 'x-spam-status': ['Yes, score=9.1 required=5.0 tests=BAYES_99'] }],
+    ['rspamd', { 'x-spam': ['Yes'] }],
+    ['Exchange Online SCL 6', { 'x-ms-exchange-organization-scl': ['6'] }],
+  ])('the spam filter in front of the mailbox said so (%s)', (_name, headers) => {
+    expect(signals({ headers, newText: 'Hola, quisiera saber el estado de mi caso.' })).toContain('header:spam-verdict');
+  });
+
+  it.each([
+    ['a filter that said no', { 'x-spam-flag': ['NO'], 'x-spam-status': ['No, score=0.3'] }],
+    ['Exchange SCL 1', { 'x-ms-exchange-organization-scl': ['1'] }],
+  ])('%s is no sign', (_name, headers) => {
+    expect(signals({ headers, newText: 'Hola, quisiera saber el estado de mi caso.' })).toEqual([]);
+  });
+
+  it('an offer in a firm’s voice from a person-looking address is a machine’s', () => {
+    const s = signals({
+      from: { address: 'lucas.benitez.ok@hotmail.example.com', name: 'Lucas Benítez' },
+      subject: 'Tu préstamo fue PRE-APROBADO',
+      newText: 'Te informamos que tenés un préstamo PRE-APROBADO de hasta $500.000.\n* Sin recibo de sueldo\n* Acreditación en el día\nSaludos!!\nCréditos Ya',
+    });
+    expect(s).toEqual(expect.arrayContaining(['body:promotion', 'text:impersonal-offer']));
+  });
+
+  it('Chinese invoice spam is a machine’s, however personal the address', () => {
+    const s = signals({ from: { address: 'lijingli8812@163.example.com', name: '李经理' }, subject: '代开各类正规发票', newText: '您好！本公司长期代开全国各地正规发票（增值税普通发票），先验后付。点数优惠，量大从优。' });
+    expect(s).toContain('body:promotion-dense');
+  });
+
+  it('a person who pastes an offer to ask whether it is real is a person', () => {
+    expect(
+      signals({ from: { address: 'maria.q@gmail.example.com', name: 'María Quispe' }, newText: 'Me llegó esto: "Préstamo PRE-APROBADO, sin aval, desembolso en 24 horas, tasa desde 1.5%". ¿Es real o es una estafa?' }),
+    ).toEqual([]);
+  });
+
+  it('a person whose signature advertises their firm is still a person', () => {
+    expect(
+      signals({
+        from: { address: 'info@viajesandinos.example.pe', name: 'Viajes Andinos' },
+        newText:
+          'Estimados señores:\nTenemos un grupo de 12 pasajeros que necesita visa de turista. ¿Es posible pedir citas en grupo?\nQuedo atenta a su respuesta.\n\nSaludos cordiales\nKarina Velásquez\nPrecio especial en paquetes a Orlando, 20% de descuento, haga clic aquí.',
+      }),
+    ).toEqual([]);
+  });
+});

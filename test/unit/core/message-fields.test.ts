@@ -163,3 +163,17 @@ describe('findEmergency, stress round 20', () => {
     expect(find(text)).toBeNull(),
   );
 });
+
+describe('hasApplicantName: more ways people name the applicant', () => {
+  it.each([
+    'quiero cancelar el turno de mi viejo, Roberto Daniel Fernandez, caso BNS2024098823',
+    'I want to cancel la cita de mi abuela 陈美玲 (CHEN MEILING), case GUZ2024072219',
+    '我要取消我老公的移民面签预约，他叫刘建国，案件号：GUZ2024101177',
+    'perdi el turno porque estoy internada.\nValeria Medina, caso BNS2024069901',
+    'SEÑORES BUENOS DIAS CANCELEN MI CITA POR FAVOR SOY ROSA ELVIRA CCAHUANA QUISPE CASO LMA2024093310',
+  ])('finds one in %j', (text) => expect(hasApplicantName(text, prepareText(text), rules.applicantNameLabels)).toBe(true));
+
+  it.each(['CANCELEN LA CITA POR FAVOR SOY LA MADRE DEL SOLICITANTE CASO LMA2024093310', 'la cita de mi abuela 她年纪大了, caso GUZ2024072219'])('finds none in %j', (text) =>
+    expect(hasApplicantName(text, prepareText(text), rules.applicantNameLabels)).toBe(false),
+  );
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compilePhrases, prepareText, wordsOf } from '../../../src/core/normalize-text.js';
+import { compilePhrases, compileSpellingVariants, prepareText, wordsOf } from '../../../src/core/normalize-text.js';
 
 /** Deterministic pseudo-random strings from a pool of every kind of character a mailbox sees. */
 function* samples(n: number): Generator<string> {
@@ -69,5 +69,23 @@ describe('compilePhrases with regular expressions', () => {
     const late = compilePhrases(['cirugia urgente', 'por cirugia']);
     expect(late.count(text, 5)).toBe(1);
     expect(late.find(text)).toBe('por cirugia');
+  });
+});
+
+describe('compileSpellingVariants', () => {
+  const fold = compileSpellingVariants({ cita: ['sita'], cancela: ['cansela'], appointment: ['appt'] });
+
+  it('folds whole-word misspellings to the word they stand for', () => {
+    expect(fold?.(prepareText('x fa CANSELA la Sita')).text).toBe('x fa cancela la cita');
+    expect(fold?.(prepareText('early appt please')).text).toBe('early appointment please');
+  });
+
+  it('leaves words that merely contain a variant, and texts without one, as they are', () => {
+    const text = prepareText('visitas y necesitamos un apptitude');
+    expect(fold?.(text)).toBe(text);
+  });
+
+  it('is null when there is nothing to fold', () => {
+    expect(compileSpellingVariants({})).toBeNull();
   });
 });
