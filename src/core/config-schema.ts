@@ -74,7 +74,7 @@ export const rulesSchema = z
             if (other !== undefined && other !== word) {
               ctx.addIssue({ code: z.ZodIssueCode.custom, path: [word, i], message: `"${variant}" is already listed under "${other}": a variant stands for one word` });
             }
-            if (variant in byWord) {
+            if (Object.hasOwn(byWord, variant)) {
               ctx.addIssue({ code: z.ZodIssueCode.custom, path: [word, i], message: `"${variant}" is itself a word with variants: list its variants under "${word}" instead` });
             }
             seen.set(variant, word);

@@ -97,8 +97,11 @@ const PRESENCE_HEADERS = [
   'x-triage-auto-reply',
 ] as const;
 
-/** A spam filter's yes: `YES`, `Yes, score=7.1 required=5.0 ...`, `true`. */
+/** Where spam filters write their verdict, and its yes: `YES`, `Yes, score=7.1 required=5.0 ...`, `true`. */
+const SPAM_VERDICT_HEADERS = ['x-spam-flag', 'x-spam-status', 'x-spam'] as const;
 const SPAM_VERDICT = /^\s*(yes|true)\b/i;
+/** Exchange Online's spam confidence level from which it files mail as junk. */
+const EXCHANGE_SPAM_SCL = 5;
 
 /** Different words of an offer that make a weak sign, and a second one. */
 const PROMOTION_WORDS = 2;
@@ -167,9 +170,8 @@ export function detectMachineSignals(msg: NormalizedMessage, rules: MachineRules
   // `X-Spam-Flag: YES` / `X-Spam-Status: Yes`, rspamd's `X-Spam: Yes`,
   // Exchange Online's spam confidence level 5 or more): help desks file such
   // mail as junk, unanswered, where staff can still look.
-  if (SPAM_VERDICT.test(header('x-spam-flag')[0] ?? '') || SPAM_VERDICT.test(header('x-spam-status')[0] ?? '') || SPAM_VERDICT.test(header('x-spam')[0] ?? '') || Number(header('x-ms-exchange-organization-scl')[0] ?? 0) >= 5) {
-    signals.push('header:spam-verdict');
-  }
+  const saysSpam = SPAM_VERDICT_HEADERS.some((name) => SPAM_VERDICT.test(header(name)[0] ?? ''));
+  if (saysSpam || Number(header('x-ms-exchange-organization-scl')[0] ?? 0) >= EXCHANGE_SPAM_SCL) signals.push('header:spam-verdict');
   const returnPath = header('return-path');
   if (returnPath.some((v) => /^\s*<\s*>\s*$/.test(v))) signals.push('header:null-return-path');
   const mailer = [...header('x-mailer'), ...header('user-agent')].find((v) => rules.deviceMailers.find(v) !== null);
@@ -245,8 +247,12 @@ export function detectMachineSignals(msg: NormalizedMessage, rules: MachineRules
   // only together, above the sign-off (a person's signature may advertise
   // their firm). Someone who pastes an offer to ask whether it is real is a
   // person reporting it.
-  const aboveSignature = aboveSignOff(msg.newText);
-  const offerWords = rules.promotionBody.count(aboveSignature === msg.newText ? body : prepareText(aboveSignature), PROMOTION_DENSE);
+  let offerWords = rules.promotionBody.count(body, PROMOTION_DENSE);
+  let aboveSignature = msg.newText;
+  if (offerWords >= PROMOTION_WORDS) {
+    aboveSignature = aboveSignOff(msg.newText);
+    if (aboveSignature !== msg.newText) offerWords = rules.promotionBody.count(prepareText(aboveSignature), PROMOTION_DENSE);
+  }
   if (offerWords >= PROMOTION_WORDS && rules.promotionQuestionBody.find(body) === null) {
     weak.push('body:promotion');
     if (offerWords >= PROMOTION_DENSE) weak.push('body:promotion-dense');

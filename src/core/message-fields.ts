@@ -66,7 +66,7 @@ const SELF_CUE = /(?<![\p{L}])(yo|soy|me llamo|mi nombre es|les escribe|le escri
 
 /** Two to four Han characters standing alone: a Chinese name written amid Latin text. */
 const HAN_NAME = /(?<![\p{Script=Han}])\p{Script=Han}{2,4}(?![\p{Script=Han}])/gu;
-/** Han words that start a clause, not a name ("mi madre 她说", "my son 现在"). */
+/** Han words that start a clause, not a name ("我女儿的...", "mi madre 她说", "my son 现在"). */
 const NOT_A_HAN_NAME = /^(的|在|和|已|也|是|要|将|將|会|會|因|于|於|原|今|明|昨|现|現|目|一|不|没|沒|无|無|很|都|从|從|他|她|我|你|您|们|們)/u;
 /** What follows a name given with its case number ("Valeria Medina, caso BNS2024069901", "Li Wei - case GUZ..."). */
 const CASE_AFTER_NAME = /^\s*[,;:|/–—-]?\s*(caso|case|expediente|n[uú]mero de caso|case number|案件号|案件編號|案件编号)\b[\s#:：nº°.]*[a-z]{3}[\s-]?\d{4}/iu;
@@ -88,7 +88,7 @@ function namesSomeoneInASentence(text: string): boolean {
   const petitioner = PETITIONER_SELF.test(text);
   // Every kinship word, not only the first: "我老公的预约，他叫刘建国".
   for (const zh of text.matchAll(ZH_RELATIVE_NAME)) {
-    if (!/^(的|在|和|已|也|是|要|将|將|会|會|因|于|於|原|今|明|昨|现|現|目|一|不|没|沒|无|無|很|都|从|從)/u.test(zh[2] ?? '')) return true;
+    if (!NOT_A_HAN_NAME.test(zh[2] ?? '')) return true;
   }
   // "la cita de mi abuela 陈美玲": a Han name after a cue written in Spanish or English.
   for (const m of text.matchAll(HAN_NAME)) {

@@ -304,7 +304,7 @@ export function compileFiller(phrases: readonly string[]): RegExp {
     .map((p) => {
       const re = parseRegexPhrase(p);
       if (re) return `(?:${re.source})`;
-      const needle = normalizeForMatch(p).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      const needle = escapeRegExp(normalizeForMatch(p));
       return HAN.test(needle) ? needle : `(?<![\\p{L}\\p{N}])${needle}(?![\\p{L}\\p{N}])`;
     })
     .sort((a, b) => b.length - a.length);
@@ -320,6 +320,11 @@ export function parseRegexPhrase(phrase: string): RegExp | null {
   const m = /^\/(.+)\/(m?)$/su.exec(phrase);
   if (!m || m[1] === undefined) return null;
   return new RegExp(m[1], `i${needsUnicode(m[1]) ? 'u' : ''}${m[2] ?? ''}`);
+}
+
+/** `s` as a regular expression that matches it literally. */
+export function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 function needsUnicode(source: string): boolean {
@@ -342,7 +347,7 @@ export function compileSpellingVariants(wordsAndVariants: Readonly<Record<string
     for (const variant of variants) wordOf.set(normalizeForMatch(variant), normalizeForMatch(word));
   }
   if (wordOf.size === 0) return null;
-  const keys = [...wordOf.keys()].sort((a, b) => b.length - a.length).map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  const keys = [...wordOf.keys()].sort((a, b) => b.length - a.length).map(escapeRegExp);
   // ASCII words (the usual case once accents are removed) need no Unicode flag: `\b` runs far faster without it.
   const re = keys.every((k) => !NON_ASCII.test(k))
     ? new RegExp(`\\b(?:${keys.join('|')})\\b`, 'g')

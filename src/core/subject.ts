@@ -5,7 +5,7 @@
  */
 import type { IvCategory } from './types.js';
 import { IV_CATEGORIES } from './types.js';
-import { normalizeForMatch } from './normalize-text.js';
+import { escapeRegExp, normalizeForMatch } from './normalize-text.js';
 
 export interface SubjectRules {
   prefixes: RegExp;
@@ -149,8 +149,4 @@ export function lookalikeLastName(subject: string, caseStart: number, caseEnd: n
   // Everything after the number must be that name (an urgency word aside).
   if (name === null || !looksLikeName(name)) return null;
   return { lastName: name };
-}
-
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
