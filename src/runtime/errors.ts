@@ -53,8 +53,12 @@ export interface ConfigIssue {
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
   readonly code = 'CONFIG_INVALID' as const;
-  constructor(readonly issues: ConfigIssue[]) {
-    super(`configuration has ${issues.length} problem(s):\n${issues.map(formatConfigIssue).join('\n')}`);
+  readonly issues: ConfigIssue[];
+  /** Each problem once: a mistake in the shared rules.yaml is found again in every post that merges it. */
+  constructor(issues: ConfigIssue[]) {
+    const unique = [...new Map(issues.map((i) => [formatConfigIssue(i), i])).values()];
+    super(`configuration has ${unique.length} problem(s):\n${unique.map(formatConfigIssue).join('\n')}`);
+    this.issues = unique;
   }
 }
 

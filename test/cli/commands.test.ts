@@ -39,6 +39,18 @@ describe('triage check-config', () => {
     expect(r.stdout).toMatch(/posts\/BNS\.yaml at queues\.iv-status\.slaBusinessDays: .*number/i);
   });
 
+  it('refuses a misspelling listed under two words, once, though every post merges the shared rules', async () => {
+    const dir = join(tmp, 'config-spelling');
+    await cp(join(root, 'config'), dir, { recursive: true });
+    const file = join(dir, 'rules.yaml');
+    await writeFile(file, (await readFile(file, 'utf8')).replace('  turno: [truno]', '  turno: [truno, sita]'));
+    const r = await triage('check-config', '--config', dir);
+    expect(r.code).toBe(1);
+    const problem = 'rules.yaml at spellingVariants.turno.1: "sita" is already listed under "cita"';
+    expect(r.stdout).toContain(problem);
+    expect(r.stdout.split(problem).length - 1).toBe(1);
+  });
+
   it('fails when a template the config names is missing', async () => {
     const dir = join(tmp, 'templates');
     await cp(join(root, 'templates'), dir, { recursive: true });
