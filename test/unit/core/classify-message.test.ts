@@ -514,3 +514,31 @@ describe('intent read through the way people type', () => {
     expect(d).toMatchObject({ category: 'iv_early_appointment', route: { priority: 'urgent' } });
   });
 });
+
+describe('an ordinary week, as it arrives (stress rounds 25 and 26)', () => {
+  it('asking for "fechas más cercanas" for clients, or "una fecha antes", asks for an earlier date', () => {
+    const agency = classify({
+      subject: 'Solicitud de nuevas fechas - 3 clientes',
+      newText: 'Tres de nuestros clientes fueron reprogramados para febrero. Les solicitamos, de ser posible, fechas más cercanas:\n1. Rosa Chapoñán - caso LMA2024090126',
+    });
+    expect(agency.category).toBe('iv_early_appointment');
+    const shouted = classify({ subject: 'EXIJO UNA RESPUESTA', newText: 'ME PASARON LA ENTREVISTA AL 22 DE MARZO. QUIERO QUE ME DEN UNA FECHA ANTES. CASO LMA2024102286' });
+    expect(shouted.category).toBe('iv_early_appointment');
+  });
+
+  it('a date "antes de" something is not a request for an earlier one', () => {
+    const d = classify({ subject: 'IV Inquiry LMA2024102286 Benitez', newText: 'Necesito saber la fecha antes de comprar los pasajes. ¿Ya salió la visa?' });
+    expect(d.category).toBe('iv_inquiry');
+  });
+
+  it('a parent whose child "办的移民" asks about an immigrant visa, case number or not', () => {
+    const d = classify({ subject: '请问签证什么时候下来', newText: '我女儿在美国给我办的移民，我上个月去面谈了，但是一直没有收到护照。请问什么时候能下来？' }, guz);
+    expect(d).toMatchObject({ category: 'iv_inquiry', problems: ['missing_case_number', 'nonconforming_subject'] });
+  });
+
+  it('a non-immigrant application is not an immigrant one', () => {
+    expect(classify({ subject: '咨询', newText: '我想申请非移民签证去美国开会，请问怎么预约？' }, guz).category).toBe('niv');
+    expect(classify({ subject: 'Question', newText: 'I need a non-immigrant visa to attend a conference. How do I book the interview?' }).category).toBe('niv');
+    expect(classify({ subject: 'Question', newText: 'My immigrant visa interview was last week. When will I get my passport back?' }).category).toBe('iv_inquiry');
+  });
+});
