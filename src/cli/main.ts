@@ -9,7 +9,7 @@ import { runCheckConfig } from './check-config-command.js';
 import { runRender } from './render-command.js';
 import { runStart } from './start-command.js';
 import { runJobs } from './jobs-command.js';
-import { runTickets } from './tickets-command.js';
+import { runTickets, type TicketsOptions } from './tickets-command.js';
 import { runDev } from './dev-command.js';
 import { runSeed } from './seed-command.js';
 
@@ -110,18 +110,28 @@ tickets
   .command('list')
   .description('newest tickets of a post')
   .addOption(new Option('--post <id>', 'post').default('LMA'))
+  .addOption(new Option('--status <status>', 'open, closed or all').default('open'))
+  .option('--queue <queue>', "only this unit's queue, e.g. iv-scheduling")
+  .option('--overdue', "only open tickets past their SLA due date (the post's time zone)", false)
   .option('--limit <n>', 'how many', '50')
   .option('--json', 'JSON Lines', false)
-  .action(async (opts: { post?: string; limit?: string; json?: boolean }) => {
+  .option('--config <dir>', 'configuration folder (for --overdue: the post\'s time zone)')
+  .action(async (opts: TicketsOptions) => {
     process.exitCode = await runTickets('list', opts, process.stdout);
   });
-tickets
-  .command('show')
-  .description('one ticket, whole')
-  .argument('<id>', 'ticket id, e.g. LMA-2026-000123')
-  .action(async (id: string) => {
-    process.exitCode = await runTickets('show', { id }, process.stdout);
-  });
+for (const [action, description] of [
+  ['show', 'one ticket, whole'],
+  ['close', "staff are done: the sender's next new message on it opens a new ticket; a reply in its thread reopens it"],
+  ['reopen', 'open a closed ticket again'],
+] as const) {
+  tickets
+    .command(action)
+    .description(description)
+    .argument('<id>', 'ticket id, e.g. LMA-2026-000123')
+    .action(async (id: string) => {
+      process.exitCode = await runTickets(action, { id }, process.stdout);
+    });
+}
 
 try {
   await program.parseAsync(process.argv);

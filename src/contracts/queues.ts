@@ -57,6 +57,10 @@ export const jobIds = {
   triage: (key: string, uidValidity: string, uid: number): string => `triage-${key}-${uidValidity}-${uid}`,
   autoReply: (key: string): string => `reply-${key}`,
   route: (key: string): string => `route-${key}`,
+  /** A ticket in its unit's staff queue. */
+  staffTicket: (ticketId: string): string => ticketId,
+  /** A follow-up message of a ticket in its unit's staff queue. */
+  staffFollowUp: (ticketId: string, key: string): string => `${ticketId}-follow-up-${key}`,
 };
 
 const mailboxRef = z.object({
@@ -112,6 +116,8 @@ export const routeJobSchema = z.object({
   post: z.string(),
   key: z.string(),
   ticketId: z.string(),
+  /** Present when the message is a follow-up in the thread of an existing ticket (absent: it opened the ticket). */
+  followUp: z.object({ reopened: z.boolean() }).optional(),
 });
 export type RouteJob = z.infer<typeof routeJobSchema>;
 

@@ -148,6 +148,7 @@ export function classifyMessage(msg: NormalizedMessage, rules: CompiledRules): T
     machineSignals: [],
     emergency,
     scores: intent.scores,
+    ...(bareAck ? { acknowledgementOnly: true as const } : {}),
   };
 }
 

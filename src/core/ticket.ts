@@ -22,6 +22,23 @@ export interface Ticket {
   /** Message keys attached to this ticket, first one opened it. */
   messages: string[];
   createdAt: string;
+  /** Set by staff (`triage tickets close`); absent on a ticket never closed. */
+  status?: TicketStatus;
+  /** When the ticket was last closed, or reopened by a follow-up or by staff. */
+  statusAt?: string;
+}
+
+/**
+ * `closed`: staff are done. A new message of the same sender and request then
+ * opens a new ticket; a reply to the ticket's thread reopens it (`open`).
+ */
+export type TicketStatus = 'open' | 'closed';
+
+export const ticketStatus = (t: Pick<Ticket, 'status'>): TicketStatus => t.status ?? 'open';
+
+/** Whether a ticket is past its SLA due date (a `YYYY-MM-DD` in the post's time zone) on `today` (the same form). */
+export function isOverdue(t: Pick<Ticket, 'status' | 'dueDate'>, today: string): boolean {
+  return ticketStatus(t) === 'open' && t.dueDate < today;
 }
 
 /** `LMA-2026-000123`. */
@@ -44,6 +61,11 @@ export function ticketIdInSubject(subject: string, post: string): string | null 
  */
 export function requestSubjectKey(caseNumber: string | null, category: Category): string {
   return caseNumber ?? `category:${category}`;
+}
+
+/** What makes a later message "the same request" as an open ticket: sender (the caller's part) + case + category. */
+export function ticketRequestKey(caseNumber: string | null, category: Category): string {
+  return `${requestSubjectKey(caseNumber, category)}:${category}`;
 }
 
 const CATEGORY_TITLES: Record<Category, string> = {
@@ -69,7 +91,7 @@ export function staffSubject(t: Pick<Ticket, 'id' | 'category' | 'caseNumber' | 
 }
 
 /** The plain-text summary at the top of the staff e-mail. */
-export function staffSummary(t: Ticket, problemsText: (p: Problem) => string = (p) => p): string {
+export function staffSummary(t: Ticket, problemsText: (p: Problem) => string = (p) => p, closing = 'The original message is attached.'): string {
   const lines = [
     `Ticket:      ${t.id}`,
     `Unit:        ${t.unit} (${t.queue})`,
@@ -83,6 +105,23 @@ export function staffSummary(t: Ticket, problemsText: (p: Problem) => string = (
     `Received:    ${t.receivedAt}`,
   ];
   if (t.problems.length > 0) lines.push(`Problems:    ${t.problems.map(problemsText).join(', ')}`);
-  lines.push('', 'The original message is attached.');
+  lines.push('', closing);
   return lines.join('\n') + '\n';
+}
+
+/**
+ * The staff e-mail for a follow-up: a reply in the thread of the ticket's
+ * first e-mail (`Re: [LMA-2026-000123] ...`), saying which message of the
+ * ticket it is and whether it reopened the ticket.
+ */
+export function staffFollowUpSubject(t: Parameters<typeof staffSubject>[0]): string {
+  return `Re: ${staffSubject(t)}`;
+}
+
+export function staffFollowUpSummary(t: Ticket, messageKey: string, reopened: boolean): string {
+  const position = t.messages.indexOf(messageKey);
+  const nth = position >= 0 ? `message ${position + 1} of ${t.messages.length}` : `one of ${t.messages.length} messages`;
+  const head = [`The sender wrote again in the thread of ticket ${t.id} (${nth}); the new message is attached.`];
+  if (reopened) head.push('The ticket was closed; this message reopened it.');
+  return `${head.join('\n')}\n\n${staffSummary(t, undefined, `The ticket's first message: triage tickets show ${t.id}.`)}`;
 }

@@ -120,4 +120,6 @@ export interface TriageDecision {
   machineSignals: string[];
   emergency: boolean;
   scores: Partial<Record<PersonCategory, number>>;
+  /** Present when a reply asks nothing ("ok, gracias"): it joins its ticket without a word to staff. */
+  acknowledgementOnly?: true;
 }

@@ -1,6 +1,8 @@
 /**
  * Stage 3b: a new ticket goes to its unit's staff queue and, by e-mail, to
  * the unit's address, with a summary and the original message attached.
+ * A follow-up (the sender writing again in the ticket's thread) goes the
+ * same way, as a reply in the thread of the ticket's first e-mail.
  *
  * Staff e-mail is at least once, unlike applicants' replies (at most once):
  * the same sent mark skips a ticket already notified, but when an attempt
@@ -14,7 +16,7 @@ import type { Logger } from 'pino';
 import type { RouteJob } from '../contracts/queues.js';
 import type { TriageStore } from '../adapters/redis/triage-store.js';
 import { deliveryUnknown, type MailSender } from '../adapters/smtp/smtp-sender.js';
-import { staffSubject, staffSummary, type Ticket } from '../core/ticket.js';
+import { staffFollowUpSubject, staffFollowUpSummary, staffSubject, staffSummary, type Ticket } from '../core/ticket.js';
 import { RAW_STORE_LIMIT } from '../adapters/redis/triage-store.js';
 import { hasElidedParts } from '../adapters/mime/raw-mime.js';
 import { TriageError } from '../runtime/errors.js';
@@ -24,8 +26,8 @@ export interface RouteDeps {
   store: TriageStore;
   posts: ReadonlyMap<string, PostRuntime>;
   mail: MailSender;
-  /** Adds the ticket to the unit's staff queue (idempotent by ticket id). */
-  addStaffJob: (post: string, queue: string, ticket: Ticket) => Promise<void>;
+  /** Adds the ticket, or one follow-up message of it, to the unit's staff queue (idempotent by ticket id and message). */
+  addStaffJob: (post: string, queue: string, ticket: Ticket, followUpKey?: string) => Promise<void>;
   logger: Logger;
 }
 
@@ -38,9 +40,10 @@ export async function runRouteStage(job: RouteJob, deps: RouteDeps): Promise<'no
   const queue = post.config.queues[ticket.queue];
   if (!queue) throw new TriageError('CONFIG_INVALID', `queue ${ticket.queue} of ticket ${ticket.id} is no longer configured`);
 
-  await deps.addStaffJob(post.config.id, ticket.queue, ticket);
+  const followUp = job.followUp;
+  await deps.addStaffJob(post.config.id, ticket.queue, ticket, followUp ? job.key : undefined);
 
-  const markKey = `staff-${ticket.id}`;
+  const markKey = followUp ? `staff-${ticket.id}-${job.key}` : `staff-${ticket.id}`;
   if (!(await deps.store.beginReply(markKey))) {
     if ((await deps.store.getReplyState(markKey)) === 'sent') return 'already-notified';
     deps.logger.warn({ post: job.post, ticketId: ticket.id }, 'route: an earlier attempt died mid-send; sending the staff e-mail again (same Message-ID)');
@@ -49,16 +52,21 @@ export async function runRouteStage(job: RouteJob, deps: RouteDeps): Promise<'no
   if (!raw) note = '\nThe original message is no longer stored in Redis; find it in the mailbox folder by the subject above.\n';
   else if (raw.length >= RAW_STORE_LIMIT) note = `\nThe original was larger than ${RAW_STORE_LIMIT / 1024 / 1024} MiB; the attachment holds its beginning. The full message is in the mailbox's processed folder.\n`;
   else if (hasElidedParts(raw)) note = `\nThe original was larger than ${RAW_STORE_LIMIT / 1024 / 1024} MiB: its largest attachments are left out of the copy attached (their names and sizes are in it). The full message is in the mailbox's processed folder.\n`;
-  const messageId = `<ticket-${ticket.id}@${post.config.mailbox.split('@')[1] ?? 'triage.invalid'}>`;
+  const domain = post.config.mailbox.split('@')[1] ?? 'triage.invalid';
+  const threadId = `<ticket-${ticket.id}@${domain}>`;
+  // A follow-up's Message-ID is fixed by its message, as the first e-mail's is by its ticket.
+  const nth = ticket.messages.indexOf(job.key) + 1;
+  const messageId = followUp ? `<ticket-${ticket.id}-${nth > 0 ? nth : job.key}@${domain}>` : threadId;
   try {
     await deps.mail.send({
       from: { name: `Triage ${post.config.id}`, address: post.config.mailbox },
       to: { name: queue.unit, address: queue.email },
-      subject: staffSubject(ticket),
-      text: staffSummary(ticket) + note,
+      subject: followUp ? staffFollowUpSubject(ticket) : staffSubject(ticket),
+      text: (followUp ? staffFollowUpSummary(ticket, job.key, followUp.reopened) : staffSummary(ticket)) + note,
       messageId,
+      ...(followUp ? { inReplyTo: threadId, references: [threadId] } : {}),
       headers: { 'Auto-Submitted': 'auto-generated', 'X-Triage-Ticket': ticket.id, 'X-Auto-Response-Suppress': 'All' },
-      attachments: raw ? [{ filename: `${ticket.id}.eml`, content: raw, contentType: 'message/rfc822', contentDisposition: 'attachment' }] : [],
+      attachments: raw ? [{ filename: followUp && nth > 0 ? `${ticket.id}-${nth}.eml` : `${ticket.id}.eml`, content: raw, contentType: 'message/rfc822', contentDisposition: 'attachment' }] : [],
     });
   } catch (err) {
     // Refused, or never connected: nothing went out. Lost mid-transaction:
@@ -67,6 +75,6 @@ export async function runRouteStage(job: RouteJob, deps: RouteDeps): Promise<'no
     throw err;
   }
   await deps.store.markReplySent(markKey, messageId, ticket.id);
-  deps.logger.info({ post: job.post, ticketId: ticket.id, queue: ticket.queue, priority: ticket.priority }, 'route: staff notified');
+  deps.logger.info({ post: job.post, ticketId: ticket.id, queue: ticket.queue, priority: ticket.priority, followUp: followUp !== undefined }, followUp ? 'route: staff told of a follow-up' : 'route: staff notified');
   return 'notified';
 }

@@ -11,7 +11,7 @@ import type { ReplySlot, TriageStore } from '../adapters/redis/triage-store.js';
 import type { FolderNames } from '../adapters/imap/imap-intake.js';
 import type { NormalizedMessage, TriageDecision } from '../core/types.js';
 import { classifyMessage } from '../core/classify-message.js';
-import { requestSubjectKey, ticketIdInSubject, type Ticket } from '../core/ticket.js';
+import { requestSubjectKey, ticketIdInSubject, ticketRequestKey, ticketStatus, type Ticket } from '../core/ticket.js';
 import { parseMessage } from '../adapters/mime/parse-message.js';
 import { TriageError } from '../runtime/errors.js';
 import type { PostRuntime } from './post-runtime.js';
@@ -56,16 +56,30 @@ export async function runTriageStage(job: TriageJob, deps: TriageDeps): Promise<
 
   let ticket: Ticket | null = null;
   let newTicket = false;
+  // A message in a ticket's thread is a follow-up: staff hear of it, and it
+  // reopens a closed ticket, unless it only acknowledges ("ok, gracias").
+  // A new message on the same request within the window (a duplicate) only
+  // joins the ticket: its unit has the request.
+  let followUp: { reopened: boolean } | undefined;
   if (decision.category !== 'auto_generated') {
     const thread = await findThreadTicket(msg, post, store);
-    if (thread) ticket = await store.attachToTicket(thread, job.key);
-    else if (decision.route) ({ ticket, newTicket } = await openOrAttachTicket(job, msg, decision, sender, subjectKey, post, store));
+    if (thread) {
+      ticket = await store.attachToTicket(thread, job.key);
+      if (ticket && !decision.acknowledgementOnly) {
+        const reopened = ticketStatus(ticket) === 'closed';
+        if (reopened) await store.setTicketStatus(ticket, 'open', deps.now().toISOString(), DUPLICATE_WINDOW_SECONDS);
+        followUp = { reopened };
+      }
+    } else if (decision.route) ({ ticket, newTicket } = await openOrAttachTicket(job, msg, decision, sender, subjectKey, post, store));
   }
 
   // The route job is queued while the reply slot is taken (both idempotent,
   // neither waits on the other); its outcome is awaited before the message
   // is marked done, and a failure is never left unhandled.
-  const routing = ticket && newTicket ? settled(deps.addRoute({ schemaVersion: 1, post: post.config.id, key: job.key, ticketId: ticket.id })) : null;
+  const routing =
+    ticket && (newTicket || followUp)
+      ? settled(deps.addRoute({ schemaVersion: 1, post: post.config.id, key: job.key, ticketId: ticket.id, ...(followUp ? { followUp } : {}) }))
+      : null;
   let replied = false;
   let held: Exclude<ReplySlot, 'ok'> | null = null;
   if (decision.autoReply && sender) {
@@ -147,7 +161,7 @@ async function openOrAttachTicket(
   }
   const year = post.localDate(job.receivedAt).slice(0, 4);
   const id = mine ?? (await store.claimMessageTicket(job.key, await store.nextTicketId(post.config.id, year)));
-  const requestKey = `${subjectKey}:${decision.category}`;
+  const requestKey = ticketRequestKey(decision.caseNumber, decision.category);
   const existing = sender ? await store.claimSenderTicket(post.config.id, sender, requestKey, id, DUPLICATE_WINDOW_SECONDS) : null;
   if (existing && existing !== id) {
     if (await store.getTicket(existing)) return { ticket: await store.attachToTicket(existing, job.key), newTicket: false };

@@ -193,8 +193,11 @@ export async function startPipeline(env: EnvConfig, roles: readonly Role[], logg
         posts,
         mail: mailer(),
         logger,
-        addStaffJob: async (post, queue, ticket) => {
-          await queues.staff(post, queue).add('ticket', ticket, { jobId: ticket.id, removeOnComplete: false, removeOnFail: false });
+        addStaffJob: async (post, queue, ticket, followUpKey) => {
+          const staff = queues.staff(post, queue);
+          const keep = { removeOnComplete: false, removeOnFail: false };
+          if (followUpKey) await staff.add('follow-up', { ticket, messageKey: followUpKey }, { jobId: jobIds.staffFollowUp(ticket.id, followUpKey), ...keep });
+          else await staff.add('ticket', ticket, { jobId: jobIds.staffTicket(ticket.id), ...keep });
         },
       }),
     );

@@ -3,15 +3,17 @@
  * SMTP sink. Mail is APPENDed to the IMAP inbox; the assertions are what
  * applicants and staff see: replies, tickets, folders.
  */
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { startRedis, type RedisHandle } from '../../src/devstack/redis-server.js';
 import { startDovecot, type DovecotHandle } from '../../src/devstack/dovecot-server.js';
 import { startSmtpSink, type SmtpSink } from '../../src/devstack/smtp-sink.js';
 import { startPipeline, ALL_ROLES, type Running } from '../../src/runtime/app.js';
-import { readLabels } from '../helpers/labelled-corpus.js';
+import { TRIAGE_BIN, readLabels } from '../helpers/labelled-corpus.js';
 import { eventually, testEnv } from '../helpers/pipeline-env.js';
 
 const USER = 'ivlima@test';
@@ -34,6 +36,7 @@ afterAll(async () => {
   await Promise.all([redis?.stop(), imap?.stop(), smtp?.stop()]);
 });
 
+const run = promisify(execFile);
 const count = (folder: string) => imap.count(USER, PASS, folder);
 
 describe('live pipeline, real Redis + Dovecot + SMTP', () => {
@@ -183,6 +186,66 @@ describe('same message delivered twice (same Message-ID)', () => {
     expect(tickets).toHaveLength(1);
     const staff = fresh.filter((p) => p.headers.get('x-triage-ticket'));
     expect(staff.map((p) => p.headers.get('x-triage-ticket'))).toEqual([tickets[0]!.id]);
+  });
+});
+
+describe("a ticket's thread: follow-ups, closing and reopening", () => {
+  const sender = 'lucia.thread@example.com';
+  const mail = (id: string, subject: string, text: string, inReplyTo?: string) =>
+    `From: Lucía Paredes <${sender}>\r\nTo: IV Lima <ivlima@state.example>\r\nSubject: ${subject}\r\nMessage-ID: <${id}@example.com>\r\n` +
+    (inReplyTo ? `In-Reply-To: ${inReplyTo}\r\nReferences: ${inReplyTo}\r\n` : '') +
+    `Date: Tue, 24 Nov 2026 09:00:00 -0500\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n${text}\r\n`;
+  const deliver = async (raw: string) => {
+    await imap.append(USER, PASS, 'INBOX', raw);
+    await eventually(() => count('INBOX'), (n) => n === 0, 30_000);
+  };
+  const ticketsOf = async () => (await app.store.listTickets('LMA', 1000)).filter((t) => t.sender === sender);
+  const staffMails = async () => (await Promise.all(smtp.messages.map((m) => m.parsed()))).filter((p) => p.headers.get('x-triage-ticket') && p.to && JSON.stringify(p.to).includes('state.example'));
+  const cli = (...args: string[]) => run(process.execPath, [TRIAGE_BIN, 'tickets', ...args], { env: { ...process.env, REDIS_URL: redis.url } });
+
+  it('tells the unit of a reply in the thread, in the thread of its first e-mail; an "ok, gracias" only joins the ticket', async () => {
+    await deliver(mail('thread-1', 'Missed IV appointment', 'No pude asistir a mi entrevista del lunes. Caso LMA2023661001. Solicitante principal: Lucía Paredes.'));
+    const reply = await eventually(async () => (await Promise.all(smtp.messages.map((m) => m.parsed()))).find((p) => p.inReplyTo === '<thread-1@example.com>'), Boolean, 15_000);
+    const [ticket] = await ticketsOf();
+    const first = await eventually(async () => (await staffMails()).filter((p) => p.headers.get('x-triage-ticket') === ticket!.id), (l) => l.length === 1, 15_000);
+
+    // She answers our reply with what was missing.
+    await deliver(mail('thread-2', `Re: ${reply!.subject}`, 'Perdón, mi celular es +51 987 111 222.', reply!.messageId));
+    const both = await eventually(async () => (await staffMails()).filter((p) => p.headers.get('x-triage-ticket') === ticket!.id), (l) => l.length === 2, 15_000);
+    const followUp = both.find((p) => p.messageId !== first[0]!.messageId)!;
+    expect(followUp.subject).toBe(`Re: ${first[0]!.subject}`);
+    expect(followUp.inReplyTo).toBe(first[0]!.messageId);
+    expect(followUp.text).toContain(`thread of ticket ${ticket!.id} (message 2 of 2)`);
+    expect(followUp.attachments.map((a) => a.filename)).toEqual([`${ticket!.id}-2.eml`]);
+    expect(followUp.attachments[0]!.content.toString()).toContain('+51 987 111 222');
+
+    // A bare thanks joins the ticket without a word to staff.
+    await deliver(mail('thread-3', `Re: ${reply!.subject}`, 'Muchas gracias.', reply!.messageId));
+    await eventually(async () => (await ticketsOf())[0]!.messages.length, (n) => n === 3, 15_000);
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect((await staffMails()).filter((p) => p.headers.get('x-triage-ticket') === ticket!.id)).toHaveLength(2);
+    expect((await ticketsOf()).map((t) => t.id)).toEqual([ticket!.id]);
+  });
+
+  it('after staff close a ticket, a new message on the request opens a new one, and a reply in the old thread reopens the old one', async () => {
+    const [ticket] = await ticketsOf();
+    expect((await cli('list', '--queue', ticket!.queue)).stdout).toContain(`${ticket!.id}\topen\t`);
+    expect((await cli('close', ticket!.id)).stdout).toBe(`${ticket!.id} closed\n`);
+    expect((await cli('list', '--queue', ticket!.queue)).stdout).not.toContain(ticket!.id);
+    expect((await cli('list', '--status', 'closed')).stdout).toContain(`${ticket!.id}\tclosed\t`);
+
+    // The same request again, as a new message (no thread): a new ticket, its unit told.
+    await deliver(mail('thread-4', 'Missed IV appointment', 'Escribo otra vez por mi entrevista perdida. Caso LMA2023661001. Solicitante principal: Lucía Paredes. Cel +51 987 111 222.'));
+    const tickets = await eventually(ticketsOf, (l) => l.length === 2, 15_000);
+    const fresh = tickets.find((t) => t.id !== ticket!.id)!;
+    await eventually(async () => (await staffMails()).filter((p) => p.headers.get('x-triage-ticket') === fresh.id), (l) => l.length === 1, 15_000);
+
+    // A reply in the closed ticket's thread (its id in the subject) reopens it and tells its unit so.
+    await deliver(mail('thread-5', `Re: [${ticket!.id}] Missed IV appointment`, 'Una pregunta más sobre la misma entrevista: ¿debo llevar el pasaporte anterior?'));
+    const mails = await eventually(async () => (await staffMails()).filter((p) => p.headers.get('x-triage-ticket') === ticket!.id), (l) => l.length === 3, 15_000);
+    expect(mails.at(-1)!.text).toContain('this message reopened it');
+    expect((await app.store.getTicket(ticket!.id))!.status).toBe('open');
+    expect((await cli('reopen', ticket!.id)).stdout).toBe(`${ticket!.id} is open already\n`);
   });
 });
 

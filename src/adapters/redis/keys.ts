@@ -31,6 +31,8 @@ export const keys = {
   /** Our reply's Message-ID -> the ticket it belongs to, so answers to our replies thread. */
   replyThread: (messageId: string) => `${P}:reply-thread:${messageId}`,
   ticket: (ticketId: string) => `${P}:ticket:${ticketId}`,
+  /** A ticket's status as staff and follow-ups change it (hash: status, at); the ticket itself is written once. */
+  ticketStatus: (ticketId: string) => `${P}:ticket-status:${ticketId}`,
   /** The message keys of a ticket, in arrival order (list; appended atomically). */
   ticketMessages: (ticketId: string) => `${P}:ticket-messages:${ticketId}`,
   ticketSequence: (post: string, year: string) => `${P}:ticket-sequence:${post}:${year}`,

@@ -5,8 +5,8 @@
  * callers decide, this module stores.
  */
 import type { RedisClient } from './connect.js';
-import type { Ticket } from '../../core/ticket.js';
-import { formatTicketId } from '../../core/ticket.js';
+import type { Ticket, TicketStatus } from '../../core/ticket.js';
+import { formatTicketId, ticketRequestKey } from '../../core/ticket.js';
 import { keys } from './keys.js';
 
 /**
@@ -273,10 +273,44 @@ export class TriageStore {
   }
 
   async getTicket(id: string): Promise<Ticket | null> {
-    const [json, messages] = await Promise.all([this.redis.get(keys.ticket(id)), this.redis.lrange(keys.ticketMessages(id), 0, -1)]);
+    const [json, messages, status] = await Promise.all([
+      this.redis.get(keys.ticket(id)),
+      this.redis.lrange(keys.ticketMessages(id), 0, -1),
+      this.redis.hgetall(keys.ticketStatus(id)),
+    ]);
     if (!json) return null;
     const ticket = JSON.parse(json) as Ticket;
-    return { ...ticket, messages: messages.length > 0 ? messages : ticket.messages };
+    const withStatus = status.status ? { status: status.status as TicketStatus, statusAt: status.at } : {};
+    return { ...ticket, messages: messages.length > 0 ? messages : ticket.messages, ...withStatus };
+  }
+
+  /**
+   * Closes or reopens a ticket; false when there is no such ticket. Closing
+   * also ends its claim as the sender's open ticket, so the sender's next
+   * new message on the request opens a new ticket; reopening claims it
+   * again for `windowSeconds` unless another ticket holds the claim now.
+   */
+  async setTicketStatus(ticket: Pick<Ticket, 'id' | 'post' | 'sender' | 'caseNumber' | 'category'>, status: TicketStatus, at: string, windowSeconds: number): Promise<boolean> {
+    const done = await this.redis.eval(
+      `if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+       redis.call('HSET', KEYS[2], 'status', ARGV[1], 'at', ARGV[2])
+       if ARGV[1] == 'closed' then
+         if redis.call('GET', KEYS[3]) == ARGV[3] then redis.call('DEL', KEYS[3]) end
+       elseif ARGV[5] == '1' then
+         redis.call('SET', KEYS[3], ARGV[3], 'EX', tonumber(ARGV[4]), 'NX')
+       end
+       return 1`,
+      3,
+      keys.ticket(ticket.id),
+      keys.ticketStatus(ticket.id),
+      keys.ticketBySender(ticket.post, ticket.sender, ticketRequestKey(ticket.caseNumber, ticket.category)),
+      status,
+      at,
+      ticket.id,
+      String(windowSeconds),
+      ticket.sender ? '1' : '0',
+    );
+    return done === 1;
   }
 
   async nextTicketId(post: string, year: string): Promise<string> {
@@ -310,8 +344,9 @@ export class TriageStore {
     return this.getTicket(ticketId);
   }
 
-  async listTickets(post: string, limit: number): Promise<Ticket[]> {
-    const ids = await this.redis.zrevrange(keys.ticketsByPost(post), 0, limit - 1);
+  /** A post's tickets, newest first: `limit` of them after skipping `offset`. */
+  async listTickets(post: string, limit: number, offset = 0): Promise<Ticket[]> {
+    const ids = await this.redis.zrevrange(keys.ticketsByPost(post), offset, offset + limit - 1);
     if (ids.length === 0) return [];
     const tickets = await Promise.all(ids.map((id) => this.getTicket(id)));
     return tickets.filter((t): t is Ticket => t !== null);
