@@ -144,7 +144,7 @@ export function hasApplicantName(written: string, writtenPrepared: PreparedText,
 
 /** The writer speaks of their own interview or appointment ("no pude asistir a mi entrevista", "cancel my appointment", "我的面谈"). */
 const OWN_APPOINTMENT =
-  /(?<![\p{L}])(mi|my) (entrevista|cita|turno|interview|appointment|visa interview|immigrant visa interview)(?![\p{L}])|(?<![\p{L}])(no pude|no podre|no voy a poder|i could not|i couldn['’]t|i cannot|i can['’]t|i missed|i was unable to) (asistir|ir|attend|make it|go)(?![\p{L}])|(?<![\p{L}])(tenia|tuve|tengo) (la|mi) (entrevista|cita|turno)(?![\p{L}])|(?<![\p{L}])no me (dejaron|dejan) (pasar|entrar|ingresar)(?![\p{L}])|我的(面谈|面談|预约|預約)|我(没能|沒能|未能|错过|錯過|无法|無法)/iu;
+  /(?<![\p{L}])(mi|my) (entrevista|cita|turno|interview|appointment|visa interview|immigrant visa interview)(?![\p{L}])|(?<![\p{L}])(no pude|no podre|no voy a poder|no alcance a|i could not|i couldn['’]t|i cannot|i can['’]t|i missed|i was unable to|i am unable to|i['’]m unable to|i will not be able to|i won['’]t be able to) (asistir|ir|presentarme|llegar|acudir|concurrir|attend|make it|go|come|get there)(?![\p{L}])|(?<![\p{L}])(tenia|tuve|tengo) (la|mi) (entrevista|cita|turno)(?![\p{L}])|(?<![\p{L}])no me (dejaron|dejan) (pasar|entrar|ingresar)(?![\p{L}])|我的(面谈|面談|预约|預約)|我(没能|沒能|未能|错过|錯過|无法|無法)/iu;
 /** A signature line: two to five capitalised (or upper-case) words and nothing else. */
 const SIGNATURE_NAME = /^\s*(\p{Lu}[\p{L}'’-]+)(\s+(de |del |de la |DE |DEL |DE LA )?\p{Lu}[\p{L}'’.-]*){1,4}\s*$/u;
 const SIGNATURE_NAME_HAN = /^\s*\p{Script=Han}{2,4}\s*$/u;

@@ -4,6 +4,14 @@ declare module 'html-to-text' {
     wordwrap?: number | false | null;
     limits?: { maxDepth?: number; maxInputLength?: number };
     selectors?: Array<{ selector: string; format?: string; options?: Record<string, unknown> }>;
+    /** Named formatters for `selectors[].format`. */
+    formatters?: Record<string, (elem: DomElement, walk: (nodes: unknown[], builder: BlockTextBuilder) => void, builder: BlockTextBuilder, options: unknown) => void>;
+  }
+  export interface DomElement {
+    children: unknown[];
+  }
+  export interface BlockTextBuilder {
+    addInline(text: string, options?: { noWordTransform?: boolean }): void;
   }
   export function convert(html: string, options?: HtmlToTextOptions): string;
   /** A converter with the options compiled once. */

@@ -6,6 +6,7 @@
  * 30 MB PDF costs a pass of base64 decoding, not 30 MB of heap.
  */
 import { MailParser, type AddressObject, type HeaderLines } from 'mailparser';
+import { MAX_RTF_BYTES, rtfAsText } from './rtf-text.js';
 import { compile as compileHtmlToText } from 'html-to-text';
 import iconv from 'iconv-lite';
 import type { Address, AttachmentMeta, NormalizedMessage } from '../../core/types.js';
@@ -39,6 +40,9 @@ const MAX_NESTING = 2;
 
 /** Parts read as an attached message: a returned or forwarded original, or a bounce's returned headers. */
 const EMBEDDED_TYPES = new Set(['message/rfc822', 'message/global', 'text/rfc822-headers', 'message/global-headers']);
+
+/** RTF parts read as the body when there is no other. */
+const RTF_TYPES = new Set(['text/rtf', 'application/rtf']);
 
 /** A text/plain attachment read as the body (when there is no other) is read up to this size. */
 const MAX_TEXT_ATTACHMENT_BYTES = 64 * 1024;
@@ -76,6 +80,7 @@ interface ParserOutput {
   attachments: AttachmentMeta[];
   embedded: Buffer[][];
   textAttachments: Array<{ chunks: Buffer[]; charset: string }>;
+  rtfParts: Buffer[][];
   text: string;
   html: string;
 }
@@ -94,6 +99,7 @@ async function runParser(input: Buffer, depth: number): Promise<ParserOutput> {
   const attachments: AttachmentMeta[] = [];
   const embedded: Buffer[][] = [];
   const textAttachments: ParserOutput['textAttachments'] = [];
+  const rtfParts: Buffer[][] = [];
   let text = '';
   let html = '';
 
@@ -112,10 +118,14 @@ async function runParser(input: Buffer, depth: number): Promise<ParserOutput> {
         // A plain-text file is the body when there is no other (some phone clients send it so).
         const asText = !keep && meta.contentType === 'text/plain' ? { chunks: [] as Buffer[], charset: String(data.headers?.get?.('content-type')?.params?.charset ?? 'utf-8') } : null;
         if (asText) textAttachments.push(asText);
+        // So is an RTF document (old Outlook Express, WordPad-style clients).
+        const asRtf = !keep && RTF_TYPES.has(meta.contentType) ? ([] as Buffer[]) : null;
+        if (asRtf) rtfParts.push(asRtf);
         data.content.on('data', (chunk: Buffer) => {
           meta.size += chunk.length;
           if (keep && meta.size <= MAX_TEXT_CHARS) keep.push(chunk);
           if (asText && meta.size <= MAX_TEXT_ATTACHMENT_BYTES) asText.chunks.push(chunk);
+          if (asRtf && meta.size <= MAX_RTF_BYTES) asRtf.push(chunk);
         });
         data.content.on('end', () => {
           if (elidedBytes > 0) meta.size = elidedBytes;
@@ -132,7 +142,7 @@ async function runParser(input: Buffer, depth: number): Promise<ParserOutput> {
   });
   parser.end(input);
   await done;
-  return { fields: parser as unknown as ParsedFields, headerLines, attachments, embedded, textAttachments, text, html };
+  return { fields: parser as unknown as ParsedFields, headerLines, attachments, embedded, textAttachments, rtfParts, text, html };
 }
 
 async function normalize(raw: Buffer, input: Buffer, parsed: ParserOutput, truncated: boolean, depth: number): Promise<NormalizedMessage> {
@@ -157,6 +167,15 @@ async function normalize(raw: Buffer, input: Buffer, parsed: ParserOutput, trunc
   if (isStubText(text) && !html) {
     const file = parsed.textAttachments.find((t) => t.chunks.length > 0);
     if (file) text = decodeText(Buffer.concat(file.chunks), file.charset);
+  }
+  if (isStubText(text) && !html) {
+    for (const part of parsed.rtfParts) {
+      const fromRtf = await rtfAsText(Buffer.concat(part));
+      if (fromRtf) {
+        text = fromRtf;
+        break;
+      }
+    }
   }
   const body = text.length > MAX_TEXT_CHARS ? text.slice(0, MAX_TEXT_CHARS) : text;
   // Bare CR line ends (old Mac clients, some gateways) as LF, so that quotes and report lines split.
@@ -250,7 +269,18 @@ const HIDDEN = ['[hidden]', ...['display:none', 'display: none', 'visibility:hid
 const htmlToText = compileHtmlToText({
   wordwrap: false,
   limits: { maxDepth: MAX_HTML_DEPTH },
+  // A table row is a line, its cells words apart: "Caso | BNS-2024-071203" in
+  // a law firm's form reads "Caso BNS-2024-071203", not "CasoBNS-2024-071203".
+  formatters: {
+    tableCell: (elem, walk, builder) => {
+      walk(elem.children, builder);
+      builder.addInline(' ', { noWordTransform: true });
+    },
+  },
   selectors: [
+    { selector: 'tr', format: 'block', options: { leadingLineBreaks: 1, trailingLineBreaks: 1 } },
+    { selector: 'td', format: 'tableCell' },
+    { selector: 'th', format: 'tableCell' },
     { selector: 'img', format: 'skip' },
     { selector: 'a', options: { ignoreHref: true } },
     ...HIDDEN.map((selector) => ({ selector, format: 'skip' })),

@@ -210,3 +210,28 @@ describe('parseMessage: MIME that other readers get wrong', () => {
     expect(msg.quotedText).toContain('IV Inquiry LMA2023123456 Perez');
   });
 });
+
+describe('parseMessage: the text inside other wrappers (stress round 27)', () => {
+  it('an HTML table reads row by row, its cells words apart', async () => {
+    const html = '<table><tr><td><b>Caso</b></td><td>BNS-2024-071203</td></tr><tr><td><b>Solicitante principal</b></td><td>Julieta Paz Romero</td></tr></table><p>Estudio Paz</p>';
+    const msg = await parseMessage(crlf(`From: a@example.com\nSubject: x\nContent-Type: text/html; charset=utf-8\n\n${html}\n`));
+    expect(msg.newText).toContain('Caso BNS-2024-071203\nSolicitante principal Julieta Paz Romero');
+  });
+
+  it('an RTF body is read as its text, in its code page; beside a plain body, it stays an attachment', async () => {
+    const rtf = "{\\rtf1\\ansi\\ansicpg1252\\deff0{\\fonttbl{\\f0\\fnil\\fcharset0 Calibri;}}\n{\\*\\generator Riched20 10.0.19041}\\viewkind4\\uc1\n\\pard\\f0\\fs22 Solicito la cancelaci\\'f3n de la cita del caso LMA2024102955, solicitante \\'d3scar Benavides.\\par\nTel\\'e9fono 01 444 2190\\par\n}";
+    const only = await parseMessage(crlf(`From: a@example.pe\nSubject: IV appointment cancellation\nContent-Type: text/rtf; charset="us-ascii"\n\n${rtf}\n`));
+    expect(only.newText).toBe('Solicito la cancelación de la cita del caso LMA2024102955, solicitante Óscar Benavides.\nTeléfono 01 444 2190');
+    const han = "{\\rtf1\\ansi\\ansicpg936\\deff0{\\fonttbl{\\f0\\fnil\\fcharset134 SimSun;}}\\uc1\\pard\\f0 \\u24744?\\u22909?\\u65306?\\'b0\\'b8\\'bc\\'fe\\'ba\\'c5 GUZ2024110772\\par}";
+    expect((await parseMessage(crlf(`From: a@example.cn\nSubject: x\nContent-Type: application/rtf\n\n${han}\n`))).newText).toBe('您好：案件号 GUZ2024110772');
+    const beside = await parseMessage(crlf(`From: a@example.pe\nSubject: x\nContent-Type: multipart/mixed; boundary="m"\n\n--m\nContent-Type: text/plain\n\nvea el adjunto\n--m\nContent-Type: application/rtf; name="carta.rtf"\nContent-Disposition: attachment; filename="carta.rtf"\n\n${rtf}\n--m--\n`));
+    expect(beside.newText).toBe('vea el adjunto');
+  });
+
+  it('an RTF part that is not RTF, or broken, leaves the body empty rather than failing', async () => {
+    const msg = await parseMessage(crlf('From: a@example.pe\nSubject: IV appointment cancellation\nContent-Type: text/rtf\n\nnot rtf at all {\\par\n'));
+    expect(msg.newText).toBe('');
+    const broken = await parseMessage(crlf('From: a@example.pe\nSubject: x\nContent-Type: text/rtf\n\n{\\rtf1\\ansi caso LMA2024102955 {{{\\u99999999999\n'));
+    expect(broken.subject).toBe('x');
+  });
+});

@@ -542,3 +542,18 @@ describe('an ordinary week, as it arrives (stress rounds 25 and 26)', () => {
     expect(classify({ subject: 'Question', newText: 'My immigrant visa interview was last week. When will I get my passport back?' }).category).toBe('iv_inquiry');
   });
 });
+
+describe('the text inside other wrappers (stress round 27)', () => {
+  it('asking whether one must pay a "gestor" is a question, not a scam report; a gestor who took the money is one', async () => {
+    const bns = await shippedRules('BNS');
+    const question = classify({ subject: 'Lotería de visas', newText: '¿Cuándo abre la inscripción para la Lotería de Visas DV-2028? Me dijeron que hay que pagar a un gestor, ¿es así?\nEzequiel Morán' }, bns);
+    expect(question.category).toBe('dv_lottery');
+    const report = classify({ subject: 'Denuncia', newText: 'Un gestor me pidió que deposite 500 dólares para conseguirme el turno y después desapareció. Es una estafa.' }, bns);
+    expect(report.category).toBe('fraud_report');
+  });
+
+  it('an applicant who "could not present" herself and signs is the applicant named', () => {
+    const d = classify({ subject: 'Missed IV appointment', newText: 'Hola, no pude presentarme a la entrevista del 9 de noviembre por un accidente. ¿Me dan un turno nuevo? Caso LMA2024100021\n\nRamiro Villalba\nCel. 11 6677 0021' });
+    expect(d).toMatchObject({ category: 'iv_missed_appointment', problems: [] });
+  });
+});
