@@ -138,7 +138,9 @@ export async function runTriageStage(job: TriageJob, deps: TriageDeps): Promise<
 async function findThreadTicket(msg: NormalizedMessage, post: PostRuntime, store: TriageStore): Promise<string | null> {
   const inSubject = ticketIdInSubject(msg.subject, post.config.id);
   if (inSubject && (await store.getTicket(inSubject))) return inSubject;
-  return store.ticketForReply([...(msg.inReplyTo ? [msg.inReplyTo] : []), ...msg.references]);
+  // Another post's ticket (a reply to Lima's reply sent to Buenos Aires) is not this mailbox's thread.
+  const replied = await store.ticketForReply([...(msg.inReplyTo ? [msg.inReplyTo] : []), ...msg.references]);
+  return replied?.startsWith(`${post.config.id}-`) ? replied : null;
 }
 
 async function openOrAttachTicket(

@@ -60,3 +60,41 @@ describe('two copies of one message decided at once', () => {
     }
   });
 });
+
+describe('a reply to another post’s reply', () => {
+  it('opens a ticket at this post instead of joining the other post’s ticket', async () => {
+    const config = await loadConfig(undefined);
+    const posts = buildPostRuntimes(config.posts.values(), 2026);
+    // Buenos Aires answered an applicant, and that reply belongs to a BNS ticket.
+    const bnsTicket = {
+      id: 'BNS-2026-000777', post: 'BNS', queue: 'iv-status', unit: 'IV', category: 'iv_inquiry' as const, priority: 'normal' as const,
+      caseNumber: 'BNS2023123456', lastName: 'Ruiz', problems: [], sender: 'ana.cross@example.com', senderName: 'Ana Ruiz',
+      subject: 'IV Inquiry BNS2023123456 Ruiz', receivedAt: '2026-11-20T15:00:00Z', dueDate: '2026-11-30', messages: ['BNS-k'], createdAt: '2026-11-20T15:00:00Z',
+    };
+    await pr.store.createTicket(bnsTicket, 'BNS-k');
+    await pr.store.markReplySent('reply-BNS-k', '<reply-bns-1@state.example>', bnsTicket.id);
+    // She answers that reply, but to Lima's mailbox, about a Lima case.
+    const raw = Buffer.from(
+      'From: Ana Ruiz <ana.cross@example.com>\r\nTo: IV Lima <ivlima@state.example>\r\nSubject: Re: IV Inquiry LMA2023123999 Ruiz\r\nMessage-ID: <cross-1@example.com>\r\nIn-Reply-To: <reply-bns-1@state.example>\r\nReferences: <reply-bns-1@state.example>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nMi caso pasó a Lima: LMA2023123999. ¿Cuándo me dan la entrevista?\r\n',
+    );
+    const key = rawMessageKey('LMA', raw);
+    await pr.store.putRaw(key, raw);
+    const routes: RouteJob[] = [];
+    await runTriageStage(
+      { schemaVersion: 1, post: 'LMA', key, source: { mailbox: 'LMA', folder: 'INBOX', uidValidity: '1', uid: 1 }, receivedAt: '2026-11-23T15:00:00Z', size: raw.length },
+      {
+        store: pr.store,
+        posts,
+        folders: () => ({ processed: 'Triage/Processed', ignored: 'Triage/Ignored', failed: 'Triage/Failed' }),
+        addAutoReply: async () => {},
+        addRoute: async (j) => void routes.push(j),
+        now: () => new Date('2026-11-23T15:00:00Z'),
+        logger: pino({ level: 'silent' }),
+      },
+    );
+    expect((await pr.store.getTicket(bnsTicket.id))!.messages).toEqual(['BNS-k']);
+    expect(routes).toHaveLength(1);
+    expect(routes[0]!.ticketId).toMatch(/^LMA-2026-/);
+    expect(routes[0]!.followUp).toBeUndefined();
+  });
+});
