@@ -67,7 +67,8 @@ export function wordsOf(text: string): Set<string> {
 
 /**
  * Calls `visit` with every word of a text: maximal runs of letters and
- * digits, as `WORD` finds them, without running a Unicode regular
+ * digits other than Han, kana and Hangul (which are matched as substrings,
+ * never as words), without running a Unicode regular
  * expression over ASCII (most of every text, accents being removed already).
  */
 function forEachWord(text: string, visit: (word: string) => void): void {
@@ -78,13 +79,18 @@ function forEachWord(text: string, visit: (word: string) => void): void {
     if (code < 0x80) inWord = isAsciiLetterOrDigit(code);
     else if (code >= 0xd800 && code <= 0xdbff) {
       // A character outside the BMP: judge the whole pair, and step over it.
-      inWord = LETTER_OR_DIGIT.test(text.slice(i, i + 2));
+      const pair = text.slice(i, i + 2);
+      inWord = !HAN.test(pair) && LETTER_OR_DIGIT.test(pair);
       if (inWord && start < 0) start = i;
       if (inWord) {
         i++;
         continue;
       }
-    } else inWord = LETTER_OR_DIGIT.test(text.charAt(i));
+    } else {
+      // Han (and kana, Hangul) end a word as a space does: "我的interview被reschedule了" holds "interview" and "reschedule".
+      const c = text.charAt(i);
+      inWord = !HAN.test(c) && LETTER_OR_DIGIT.test(c);
+    }
     if (inWord) {
       if (start < 0) start = i;
     } else if (start >= 0) {

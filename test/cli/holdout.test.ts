@@ -141,6 +141,9 @@ const corpora: Corpus[] = [
   { name: 'round 27', dir: fixtures('round27'), minMessages: 65, categoryFloor: 0.98, missCeiling: 0.03 },
   // Siblings of ../shared/samples: every subject tolerance, case-number form and near-miss, problem code and trap.
   { name: 'round 28', dir: fixtures('round28'), minMessages: 70, categoryFloor: 0.98, missCeiling: 0.03 },
+  // Beyond es/en/zh: Portuguese, French, Creole, Italian, German, Cantonese, Korean, Vietnamese people; machines
+  // in a dozen languages and charsets. Intent in a language the contract does not name is a judgement call (README).
+  { name: 'round 29', dir: fixtures('round29'), minMessages: 70, categoryFloor: 0.9, missCeiling: 0.13 },
 ];
 
 describe.each(corpora)('$name corpus', ({ name, dir, minMessages, categoryFloor, missCeiling, overruled = {} }) => {

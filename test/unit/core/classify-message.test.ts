@@ -557,3 +557,25 @@ describe('the text inside other wrappers (stress round 27)', () => {
     expect(d).toMatchObject({ category: 'iv_missed_appointment', problems: [] });
   });
 });
+
+describe('beyond Spanish, English and Chinese (stress round 29)', () => {
+  it('English written into Chinese, and "能不能早一点", ask for an earlier date', () => {
+    const d = classify({ subject: '我的interview被reschedule了，能不能早一点？', newText: '我的interview本来是11月5号，结果系统自动reschedule到了明年3月。能不能帮我安排早一点？\nCase number: GUZ 2025 101 882' }, guz);
+    expect(d.category).toBe('iv_early_appointment');
+  });
+
+  it('"I miss the IV interview", as many write it, is a missed interview', () => {
+    const d = classify({ subject: 'Miss interview IV, please help arrange again', newText: 'I am so sorry, I miss the IV interview on Nov 6 because the train is delay. Please help me arrange again.\nName: ZHOU JIANGUO\nCase NO.: GUZ2025088163\nTel: 136 0000 4407' }, guz);
+    expect(d).toMatchObject({ category: 'iv_missed_appointment', problems: ['nonconforming_subject'] });
+  });
+
+  it('Portuguese from Brazilians in Buenos Aires: missed, earlier date without a plea, a scam forwarded', async () => {
+    const bns = await shippedRules('BNS');
+    const missed = classify({ subject: 'Perdi a entrevista', newText: 'Perdi a minha entrevista do dia 3 de novembro. Peço uma nova data.\nRequerente: Rafael Monteiro Souza\nCaso: BNS2025068821\nCelular: +54 9 11 5555 0952' }, bns);
+    expect(missed).toMatchObject({ category: 'iv_missed_appointment', problems: ['nonconforming_subject'] });
+    const early = classify({ subject: 'Early appointment', newText: 'Meu caso é BNS2025095528. Não é uma emergência, mas minha filha começa o ano letivo em janeiro. Seria possível antecipar?' }, bns);
+    expect(early).toMatchObject({ category: 'iv_early_appointment', route: { priority: 'normal' } });
+    const scam = classify({ subject: 'Fwd: PARABÉNS! Seu Green Card foi aprovado', newText: 'Recebi este e-mail e acho que é golpe. Eu nunca participei de nenhuma loteria.' }, bns);
+    expect(scam.category).toBe('fraud_report');
+  });
+});

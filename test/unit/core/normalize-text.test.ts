@@ -14,11 +14,11 @@ function* samples(n: number): Generator<string> {
 }
 
 describe('prepareText', () => {
-  it('finds the same words as the Unicode letter-or-digit expression, on every kind of text', () => {
+  it('finds the same words as the Unicode letter-or-digit expression without Han, kana and Hangul, on every kind of text', () => {
     const mismatches: string[] = [];
     for (const raw of samples(5_000)) {
       const p = prepareText(raw);
-      const expected = new Set(p.text.match(/[\p{L}\p{N}]+/gu) ?? []);
+      const expected = new Set(p.text.match(/(?:(?![\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}])[\p{L}\p{N}])+/gu) ?? []);
       if ([...wordsOf(p.text)].sort().join('|') !== [...expected].sort().join('|')) mismatches.push(JSON.stringify(raw));
     }
     expect(mismatches.slice(0, 5)).toEqual([]);
@@ -27,8 +27,13 @@ describe('prepareText', () => {
   it('lower-cases, removes accents and folds white space', () => {
     const p = prepareText('  Lotería\u00a0 DV\n2026 签证 ');
     expect(p.text).toBe('loteria dv 2026 签证');
-    expect([...wordsOf(p.text)]).toEqual(['loteria', 'dv', '2026', '签证']);
+    expect([...wordsOf(p.text)]).toEqual(['loteria', 'dv', '2026']);
     expect(p.hasHan).toBe(true);
+  });
+
+  it('ends a Latin word where Chinese begins: English words written into Chinese are words', () => {
+    expect([...wordsOf(prepareText('我的interview被reschedule了').text)]).toEqual(['interview', 'reschedule']);
+    expect(compilePhrases(['reschedule']).find('系统自动reschedule到了明年3月')).toBe('reschedule');
   });
 });
 
