@@ -61,6 +61,9 @@ export async function runRouteStage(job: RouteJob, deps: RouteDeps): Promise<'no
     await deps.mail.send({
       from: { name: `Triage ${post.config.id}`, address: post.config.mailbox },
       to: { name: queue.unit, address: queue.email },
+      // Staff who answer a notification write to their unit, not back into the public mailbox
+      // (where their reply would be triaged, acknowledged and notified to them again).
+      replyTo: { name: queue.unit, address: queue.email },
       subject: followUp ? staffFollowUpSubject(ticket) : staffSubject(ticket),
       text: (followUp ? staffFollowUpSummary(ticket, job.key, followUp.reopened) : staffSummary(ticket)) + note,
       messageId,

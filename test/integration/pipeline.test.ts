@@ -76,6 +76,8 @@ describe('live pipeline, real Redis + Dovecot + SMTP', () => {
     for (const { p, m } of staff) {
       expect(p.subject).toMatch(/^\[LMA-\d{4}-\d{6}\] .+ - due \d{4}-\d{2}-\d{2}/);
       expect(m.envelope.to[0]).toMatch(/\.lima@state\.example$/);
+      // Answering it stays within the unit: never back into the public mailbox.
+      expect(p.replyTo?.value[0]?.address).toBe(m.envelope.to[0]);
       // The original, attached whole as an .eml named after the ticket (an
       // attachment, not shown inline: staff open or forward it as a file).
       expect(m.raw.toString('latin1')).toMatch(/Content-Type: message\/rfc822;?\s*(name=)?[\s\S]*Content-Disposition: attachment; filename="?LMA-\d{4}-\d{6}\.eml/i);

@@ -14,6 +14,7 @@ import { TriageError } from '../../runtime/errors.js';
 export interface OutgoingMail {
   from: { name: string; address: string };
   to: { name: string; address: string };
+  replyTo?: { name: string; address: string };
   subject: string;
   text: string;
   messageId: string;
@@ -69,6 +70,7 @@ export function buildMime(mail: OutgoingMail): Promise<Buffer> {
   const options: Mail.Options = {
     from: mail.from,
     to: mail.to,
+    ...(mail.replyTo ? { replyTo: mail.replyTo } : {}),
     subject: mail.subject,
     text: mail.text,
     messageId: mail.messageId,
