@@ -94,7 +94,10 @@ export function classifyMessage(msg: NormalizedMessage, rules: CompiledRules): T
   const textIntent = (): IntentResult => (textOnly ??= scoreIntent({ ...intentInput, subject: NO_TEXT }, rules));
   const requested = convention ? (requestAgainstSubject(convention.category, intent, textIntent) ?? otherVisaUnderSubject(convention.category, caseNumber, textIntent)) : null;
   const bareAck = isBareAcknowledgement(msg, rules);
-  const category: Category = bareAck ? 'general' : (requested ?? convention?.category ?? intent.category);
+  // A scam forwarded under its own subject ("Fwd: Early appointment garantizada en 15 días"):
+  // the convention's words are the scammer's, the report is the sender's.
+  const forwardedScam = convention !== null && intent.category === 'fraud_report' && subjectOpensAs(msg.subject) === 'forward';
+  const category: Category = bareAck ? 'general' : forwardedScam ? 'fraud_report' : (requested ?? convention?.category ?? intent.category);
 
   const problems = new Set<Problem>();
   let lastName: string | null = null;

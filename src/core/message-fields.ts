@@ -129,7 +129,7 @@ function withoutPlaceholders(text: string): string {
 export function hasApplicantName(written: string, writtenPrepared: PreparedText, labels: PhraseMatcher): boolean {
   const text = withoutPlaceholders(written);
   const prepared = text === written ? writtenPrepared : prepareText(text);
-  if (!labels.find(prepared)) return namesSomeoneInASentence(text);
+  if (!labels.find(prepared)) return TERSE_CASE_AND_NAME.test(text) || namesSomeoneInASentence(text);
   const petitioner = PETITIONER_SELF.test(text);
   for (const line of text.split(/\r?\n/)) {
     const normalized = normalizeForMatch(line);
@@ -137,10 +137,21 @@ export function hasApplicantName(written: string, writtenPrepared: PreparedText,
     if (!label || (petitioner && SELF_LABEL.test(label))) continue;
     const at = normalized.indexOf(normalizeForMatch(label).replace(/^\/|\/$/g, ''));
     const after = at >= 0 ? normalized.slice(at + normalizeForMatch(label).length) : normalized;
+    // A Chinese label without a colon runs into its sentence ("申请人暂时无法参加面谈"):
+    // only a short name right after it, ending there, names someone ("申请人王杰，").
+    if (HAN_LABEL.test(label) && !/^\s*[:：]/u.test(after)) {
+      if (HAN_NAME_AFTER_LABEL.test(after)) return true;
+      continue;
+    }
     if (/\p{L}{2,}/u.test(after.replace(/^[\s:：,-]*(es|is|是|为|:)?\s*/u, ''))) return true;
   }
-  return namesSomeoneInASentence(text);
+  return TERSE_CASE_AND_NAME.test(text) || namesSomeoneInASentence(text);
 }
+
+const HAN_LABEL = /\p{Script=Han}$/u;
+const HAN_NAME_AFTER_LABEL = /^\s*(是|为|為)?\s*(\p{Script=Han}{2,4}(?!\p{Script=Han})|[a-z]{2,}(\s+[a-z]{2,}){1,3}\b)/u;
+/** The terse line of a Chinese mail: case number, name, phone ("GUZ2024109905 王杰 13829907766"). */
+const TERSE_CASE_AND_NAME = /^[ \t]*[A-Za-z]{3}[ \t-]?\d{4}[ \t-]?\d{3}[ \t-]?\d{3}[ \t,，、]+\p{Script=Han}{2,4}([ \t,，、]+\+?[\d][\d \t-]{6,})?[ \t]*$/mu;
 
 /** The writer speaks of their own interview or appointment ("no pude asistir a mi entrevista", "cancel my appointment", "我的面谈"). */
 const OWN_APPOINTMENT =

@@ -579,3 +579,11 @@ describe('beyond Spanish, English and Chinese (stress round 29)', () => {
     expect(scam.category).toBe('fraud_report');
   });
 });
+
+describe('a scam forwarded under a convention\'s words (stress round 31)', () => {
+  it('"Fwd: Early appointment garantizada" with "¿es de la Embajada?" is a fraud report; the same words as her own subject are her request', () => {
+    const text = 'Me llegó este correo de una agencia que dice que puede adelantar mi cita si pago 500 dólares. ¿Es de la Embajada?\n\nEstimada Sra. Mallqui: su expediente LMA2024166012. Por un pago único de USD 500 le conseguimos una cita adelantada.';
+    expect(classify({ subject: 'Fwd: Early appointment garantizada en 15 dias', newText: text }).category).toBe('fraud_report');
+    expect(classify({ subject: 'Early appointment', newText: 'Quisiera adelantar mi cita, caso LMA2024166012. Mi hija nace en enero.' }).category).toBe('iv_early_appointment');
+  });
+});

@@ -454,3 +454,14 @@ describe('spam and advertising without list headers', () => {
     ).toEqual([]);
   });
 });
+
+describe('a week at Guangzhou (stress round 30)', () => {
+  it('a plain-text read receipt and a help desk\'s "系统邮件" say they are machines, without a header', () => {
+    expect(signals({ subject: '阅读回执：Re: Early appointment', newText: '这是邮件阅读回执。\n您于2026年11月9日发送给 sunlihua@163.example.com 的邮件“Re: Early appointment”已于2026年11月11日 07:50 被阅读。' }).length).toBeGreaterThan(0);
+    expect(signals({ subject: '工单 #20261105-0011 已关闭', newText: '您好，工单 #20261105-0011 已由系统自动关闭。如问题未解决，请重新提交工单。\n——签证通服务台（系统邮件）' }).length).toBeGreaterThan(0);
+  });
+
+  it('a person who says she read our mail is not a read receipt', () => {
+    expect(signals({ subject: '回复：面谈通知', newText: '您好，你们的邮件我已经阅读了，请问面谈要带哪些材料？谢谢！\n王芳' })).toEqual([]);
+  });
+});

@@ -26,10 +26,10 @@ describe('hasContact', () => {
 });
 
 describe('hasApplicantName', () => {
-  it.each(['Solicitante principal: Federico Ruiz', 'Principal applicant: Liang Wei', '主申请人姓名：刘芳', 'mi nombre es Wilmer Huaman'])('finds %j', (text) =>
+  it.each(['Solicitante principal: Federico Ruiz', 'Principal applicant: Liang Wei', '主申请人姓名：刘芳', 'mi nombre es Wilmer Huaman', '申请人王杰，案件号GUZ2024109905', 'GUZ2024109905 王杰 13829907766'])('finds %j', (text) =>
     expect(hasApplicantName(text, prepareText(text), rules.applicantNameLabels)).toBe(true),
   );
-  it.each(['Solicito cancelar el turno.', 'Solicitante principal:', 'Gracias'])('finds none in %j', (text) =>
+  it.each(['Solicito cancelar el turno.', 'Solicitante principal:', 'Gracias', '案件号：GUZ2024106614，申请人暂时无法按时参加12月2日的面谈，申请取消预约。'])('finds none in %j', (text) =>
     expect(hasApplicantName(text, prepareText(text), rules.applicantNameLabels)).toBe(false),
   );
 });
