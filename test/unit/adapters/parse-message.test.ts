@@ -228,6 +228,13 @@ describe('parseMessage: the text inside other wrappers (stress round 27)', () =>
     expect(beside.newText).toBe('vea el adjunto');
   });
 
+  it('an RTF body with a picture reads as its words, not the picture\'s hex (where "abc2023123456" would be a case number)', async () => {
+    const hex = 'abc2023123456ff'.repeat(40);
+    const rtf = `{\\rtf1\\ansi Solicito adelantar mi cita.\\par {\\*\\shppict{\\pict\\pngblip\\picw10 ${hex}}}{\\nonshppict{\\pict\\wmetafile8 ${hex}}}Caso LMA2024102955 \\{urgente\\}.\\par}`;
+    const msg = await parseMessage(crlf(`From: a@example.pe\nSubject: Early appointment\nContent-Type: text/rtf\n\n${rtf}\n`));
+    expect(msg.newText).toBe('Solicito adelantar mi cita.\nCaso LMA2024102955 {urgente}.');
+  });
+
   it('an RTF part that is not RTF, or broken, leaves the body empty rather than failing', async () => {
     const msg = await parseMessage(crlf('From: a@example.pe\nSubject: IV appointment cancellation\nContent-Type: text/rtf\n\nnot rtf at all {\\par\n'));
     expect(msg.newText).toBe('');
