@@ -2,8 +2,7 @@
 import { TriageStore } from '../adapters/redis/triage-store.js';
 import { connectRedis } from '../adapters/redis/connect.js';
 import { localDate } from '../core/business-days.js';
-import { isOverdue, ticketStatus, type Ticket, type TicketStatus } from '../core/ticket.js';
-import { DUPLICATE_WINDOW_SECONDS } from '../pipeline/triage-stage.js';
+import { DUPLICATE_WINDOW_SECONDS, isOverdue, ticketStatus, type Ticket, type TicketStatus } from '../core/ticket.js';
 import { readEnvConfig } from '../runtime/env-config.js';
 import { loadConfig } from '../runtime/load-config.js';
 
@@ -36,6 +35,11 @@ export async function runTickets(action: TicketsAction, opts: TicketsOptions, ou
     err.write(`triage tickets: --status must be one of ${STATUSES.join(', ')}, not "${opts.status}"\n`);
     return 2;
   }
+  const limit = Number(opts.limit ?? 50);
+  if (!Number.isInteger(limit) || limit < 1) {
+    err.write(`triage tickets: --limit must be a whole number of at least 1, not "${opts.limit}"\n`);
+    return 2;
+  }
   const env = readEnvConfig();
   const redis = connectRedis(env, { maxRetriesPerRequest: 3 });
   const store = new TriageStore(redis);
@@ -62,7 +66,6 @@ export async function runTickets(action: TicketsAction, opts: TicketsOptions, ou
     }
 
     const post = (opts.post ?? 'LMA').toUpperCase();
-    const limit = Number(opts.limit ?? 50);
     let keep = (t: Ticket): boolean => (wanted === 'all' || ticketStatus(t) === wanted) && (!opts.queue || t.queue === opts.queue);
     if (opts.overdue) {
       const config = await loadConfig(opts.config);

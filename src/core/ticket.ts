@@ -41,6 +41,9 @@ export function isOverdue(t: Pick<Ticket, 'status' | 'dueDate'>, today: string):
   return ticketStatus(t) === 'open' && t.dueDate < today;
 }
 
+/** How long a sender's further messages on the same request attach to the open ticket. */
+export const DUPLICATE_WINDOW_SECONDS = 7 * 24 * 3600;
+
 /** `LMA-2026-000123`. */
 export function formatTicketId(post: string, year: string, sequence: number): string {
   return `${post}-${year}-${String(sequence).padStart(6, '0')}`;

@@ -11,7 +11,7 @@ import type { ReplySlot, TriageStore } from '../adapters/redis/triage-store.js';
 import type { FolderNames } from '../adapters/imap/imap-intake.js';
 import type { NormalizedMessage, TriageDecision } from '../core/types.js';
 import { classifyMessage } from '../core/classify-message.js';
-import { requestSubjectKey, ticketIdInSubject, ticketRequestKey, ticketStatus, type Ticket } from '../core/ticket.js';
+import { DUPLICATE_WINDOW_SECONDS, requestSubjectKey, ticketIdInSubject, ticketRequestKey, ticketStatus, type Ticket } from '../core/ticket.js';
 import { parseMessage } from '../adapters/mime/parse-message.js';
 import { TriageError } from '../runtime/errors.js';
 import type { PostRuntime } from './post-runtime.js';
@@ -28,8 +28,6 @@ export interface TriageDeps {
   onDecision?: (post: string, decision: TriageDecision, outcome: string) => void;
 }
 
-/** How long a sender's further messages on the same case attach to the open ticket. */
-export const DUPLICATE_WINDOW_SECONDS = 7 * 24 * 3600;
 
 /** `duplicate`: no reply, as the per-sender-and-case limit holds; `reply-limited`: no reply, as the per-sender limit holds (a possible loop). */
 export type TriageOutcome = 'replied' | 'routed' | 'replied+routed' | 'ignored' | 'duplicate' | 'reply-limited' | 'already-done';

@@ -148,3 +148,14 @@ describe('triage dev --once (the README quick start)', () => {
     expect(r.stdout).toMatch(/first reply, as the applicant sees it:\nSubject: Re: /);
   });
 });
+
+describe('triage tickets', () => {
+  it('refuses a bad --status or --limit with a clear message, before reaching Redis', async () => {
+    const status = await triage('tickets', 'list', '--status', 'pending');
+    expect(status.code).toBe(2);
+    expect(status.stderr).toContain('--status must be one of open, closed, all, not "pending"');
+    const limit = await triage('tickets', 'list', '--limit', 'ten');
+    expect(limit.code).toBe(2);
+    expect(limit.stderr).toContain('--limit must be a whole number of at least 1, not "ten"');
+  });
+});
